@@ -1,0 +1,139 @@
+"""Refuse answers that cannot work, before any file is written.
+
+cookiecutter renders this file with the answers, runs it inside the new (still
+empty) project directory and deletes that directory if it exits non-zero, so a
+refusal leaves nothing behind. Each problem is one line: what is wrong, and what
+to type instead. No network, no prompts: cruft re-runs it in temporary dirs.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+import unicodedata
+
+# All answers, as cookiecutter rendered them. tojson escapes every quote, so the
+# raw string cannot end early, and json.loads restores the exact text.
+CONTEXT = json.loads(r"""{{ cookiecutter | tojson }}""")
+TEXT_FIELDS = (
+    "project_name", "project_slug", "package_name", "description",
+    "author_name", "author_email", "version",
+)  # fmt: skip
+
+# Import names the generated project depends on, or files at its root that
+# `import <package_name>` would pick up instead of the package.
+TAKEN_IMPORT_NAMES = {
+    "panel": "the Panel library",
+    "bokeh": "the Bokeh library Panel is built on",
+    "param": "the param library Panel is built on",
+    "pytest": "pytest",
+    "tornado": "the Tornado web server Panel runs on",
+    "numpy": "NumPy, a Panel dependency",
+    "pandas": "pandas, a Panel dependency",
+    "jinja2": "Jinja2, a Bokeh dependency",
+    "yaml": "PyYAML, a Bokeh dependency",
+    "app": "the entry file app.py",
+    "tests": "the tests/ directory",
+    "conftest": "pytest's conftest.py",
+}
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+PACKAGE = re.compile(r"[a-z_][a-z0-9_]*")
+EMAIL = re.compile(r"[^@\s,<>\"]+@[^@\s,<>\"]+\.[^@\s,<>\"]+")
+# PEP 440, as `packaging.version.VERSION_PATTERN` spells it (packaging may not be installed).
+VERSION = re.compile(
+    r"""v?(?:(?:(?P<epoch>[0-9]+)!)?(?P<release>[0-9]+(?:\.[0-9]+)*)
+    (?P<pre>[-_\.]?(?P<pre_l>alpha|a|beta|b|preview|pre|c|rc)[-_\.]?(?P<pre_n>[0-9]+)?)?
+    (?P<post>(?:-(?P<post_n1>[0-9]+))|(?:[-_\.]?(?P<post_l>post|rev|r)[-_\.]?(?P<post_n2>[0-9]+)?))?
+    (?P<dev>[-_\.]?(?P<dev_l>dev)[-_\.]?(?P<dev_n>[0-9]+)?)?)
+    (?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?""",
+    re.VERBOSE | re.IGNORECASE,
+)
+MAX_SLUG = 50
+
+
+def suggest_package(name: str) -> str:
+    base = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_") or "my_app"
+    if base[0].isdigit():
+        base = "app_" + base
+    return base if base.endswith("_app") else base + "_app"
+
+
+def problems(answers: dict[str, str]) -> list[str]:
+    found = []
+    for key, value in answers.items():
+        bad = sorted(
+            {f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")}
+        )
+        if bad:
+            found.append(
+                f"{key} must be one line of text, but it contains {', '.join(bad)}; remove them."
+            )
+
+    if not answers["project_name"].strip():
+        found.append("project_name is empty; type a name such as 'Sales Dashboard'.")
+
+    slug = answers["project_slug"]
+    if slug in ("", "_"):  # "_": what cookiecutter.json derives when slugify finds nothing
+        found.append(
+            f"project_slug is empty because project_name {answers['project_name']!r} has no letters or digits; "
+            "type project_slug yourself, e.g. 'my-app'."
+        )
+    elif not SLUG.fullmatch(slug):
+        fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-app"
+        found.append(
+            f"project_slug {slug!r} must be lowercase letters, digits and single hyphens; type e.g. {fixed!r}."
+        )
+    elif len(slug) > MAX_SLUG:
+        found.append(
+            f"project_slug is {len(slug)} characters; keep it to {MAX_SLUG}, e.g. {slug[:MAX_SLUG].rstrip('-')!r}."
+        )
+
+    package = answers["package_name"]
+    if not PACKAGE.fullmatch(package) or not package.isidentifier():
+        found.append(
+            f"package_name {package!r} is not a lowercase Python identifier "
+            f"(letters, digits, underscores, not starting with a digit); type e.g. {suggest_package(package)!r}."
+        )
+    elif keyword.iskeyword(package):
+        found.append(
+            f"package_name {package!r} is a Python keyword; type e.g. {suggest_package(package)!r}."
+        )
+    elif package in TAKEN_IMPORT_NAMES:
+        found.append(
+            f"package_name {package!r} would shadow {TAKEN_IMPORT_NAMES[package]}; "
+            f"type e.g. {suggest_package(package)!r}."
+        )
+    elif package in getattr(sys, "stdlib_module_names", ()):
+        found.append(
+            f"package_name {package!r} would shadow the standard-library module {package!r}; "
+            f"type e.g. {suggest_package(package)!r}."
+        )
+
+    email = answers["author_email"]
+    if email and not EMAIL.fullmatch(email):
+        found.append(
+            f"author_email {email!r} is not an email address; type e.g. 'jane@example.com', or leave it empty."
+        )
+    if email and "," in answers["author_name"]:
+        found.append(
+            f"author_name {answers['author_name']!r} cannot contain a comma when an email is given "
+            "(it becomes 'Name <email>' in the package metadata); drop the comma."
+        )
+
+    if not VERSION.fullmatch(answers["version"]):
+        found.append(f"version {answers['version']!r} is not a PEP 440 version; type e.g. '0.1.0'.")
+    return found
+
+
+def main() -> int:
+    found = problems({key: str(CONTEXT[key]) for key in TEXT_FIELDS})
+    for line in found:
+        print(f"ERROR: {line}", file=sys.stderr)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
