@@ -1,0 +1,16 @@
+"""The entry file: `panel serve app.py` serves this app.
+
+Panel runs this file from the top for every new browser session, so the objects
+created here (by `create_app`) are that session's state: no session-state dict
+is needed. Modules you import are different: Python imports them once per
+process and every session shares them, which is why the package under src/
+only defines classes and functions.
+"""
+
+import panel as pn
+
+from {{ cookiecutter.package_name }}.layout import create_app
+
+pn.extension(sizing_mode="stretch_width")
+
+create_app().servable()

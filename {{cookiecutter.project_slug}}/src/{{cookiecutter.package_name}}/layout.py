@@ -1,0 +1,37 @@
+{%- set template_class = {
+  "bootstrap": "BootstrapTemplate",
+  "material": "MaterialTemplate",
+  "fast": "FastListTemplate",
+  "vanilla": "VanillaTemplate",
+}[cookiecutter.ui_template] -%}
+"""The app's frame: the chosen Panel template with the pages in it.
+
+`create_app` is called by app.py once per browser session, so everything it
+creates (template, pages, widgets) belongs to that one session.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import panel as pn
+
+from .pages import PAGES
+
+TITLE = {{ cookiecutter.project_name | py_str }}
+DESCRIPTION = {{ cookiecutter.description | py_str }}
+
+
+def create_app(pages: Sequence[type[pn.viewable.Viewer]] = PAGES) -> pn.template.{{ template_class }}:
+    """Build this session's app: a new instance of every page, in the template."""
+    views = [page() for page in pages]
+    if len(views) == 1:
+        [main] = views
+    else:
+        main = pn.Tabs(*[(view.title, view) for view in views], dynamic=True)
+    return pn.template.{{ template_class }}(
+        title=TITLE,
+        # Escaped: user text is shown as text, never run as HTML.
+        main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],
+    )

@@ -1,0 +1,68 @@
+"""The dynamic-rows page, driven in Python the way a user drives it in the browser."""
+
+import panel as pn
+
+from {{ cookiecutter.package_name }}.data import load_row_limits
+from {{ cookiecutter.package_name }}.pages import RowsPage
+
+
+def click(button) -> None:
+    button.clicks += 1  # what a browser click does to the widget
+
+
+def test_starts_empty():
+    page = RowsPage()
+    assert page.values == []
+    assert page.summary() == "**0** rows, sum **0**"
+
+
+def test_add_new_row_appends_a_number_within_the_limits():
+    page = RowsPage()
+    limits = load_row_limits()
+    for _ in range(3):
+        click(page.add_button)
+    assert len(page.rows) == 3
+    assert page.values == [row.value for row in page.rows]
+    assert all(limits.start <= value <= limits.end for value in page.values)
+    assert page.summary() == f"**3** rows, sum **{sum(page.values)}**"
+
+
+def test_editing_a_row_updates_the_summary():
+    page = RowsPage()
+    click(page.add_button)
+    click(page.add_button)
+    page.rows[0].value = 7
+    page.rows[1].value = 35
+    assert page.values == [7, 35]
+    assert page.summary() == "**2** rows, sum **42**"
+
+
+def test_the_summary_pane_follows_the_values():
+    page = RowsPage()
+    markdown = page.__panel__().select(pn.pane.Markdown)
+    [summary_pane] = [pane for pane in markdown if "rows, sum" in pane.object]
+    click(page.add_button)
+    page.rows[0].value = 12
+    assert summary_pane.object == "**1** rows, sum **12**"
+
+
+def test_clear_all_rows_empties_the_page():
+    page = RowsPage()
+    click(page.add_button)
+    click(page.add_button)
+    click(page.clear_button)
+    assert len(page.rows) == 0
+    assert page.values == []
+    assert page.summary() == "**0** rows, sum **0**"
+
+
+def test_each_page_object_has_its_own_rows():
+    first, second = RowsPage(), RowsPage()
+    click(first.add_button)
+    assert len(first.rows) == 1
+    assert len(second.rows) == 0
+
+
+def test_shared_data_is_cached_and_read_only():
+    assert load_row_limits() is load_row_limits()  # one object for the whole process
+    assert RowsPage()._limits is RowsPage()._limits
