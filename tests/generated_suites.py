@@ -1,0 +1,181 @@
+"""Run a generated project's own test suite, under the Python version it names.
+
+- Interpreters are found, not assumed: $PYTHON3_12-style variables, `python3.12`
+  on PATH, then pyenv's and the usual install directories. A version that is not
+  found is skipped with that reason.
+- Each distinct dependency set gets one virtualenv under .cache/ (reused across
+  runs), installed from the generated pyproject.toml with requirements-dev.txt as
+  constraints, so CI is reproducible.
+- The suite runs with the package on PYTHONPATH, as an editable install would
+  put it, and with an audit hook that records every file under the project that
+  any Python process of the run opens.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONSTRAINTS = ROOT / "requirements-dev.txt"
+VENVS = ROOT / ".cache" / "generated-venvs"
+SUITE_TIMEOUT = 600
+INSTALL_TIMEOUT = 1200
+
+# Loaded into every Python process of a suite run (via PYTHONPATH): logs each
+# file opened under the project root. os.write on a raw fd raises no audit event.
+AUDIT_SITECUSTOMIZE = """\
+import os, sys
+_root = os.environ["SUITE_AUDIT_ROOT"] + os.sep
+_fd = os.open(os.environ["SUITE_AUDIT_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+_seen = set()
+def _hook(event, args):
+    if event != "open" or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+        return
+    path = os.path.abspath(os.fsdecode(args[0]))
+    if path.startswith(_root) and path not in _seen:
+        _seen.add(path)
+        os.write(_fd, (path[len(_root):] + "\\n").encode("utf-8", "surrogateescape"))
+sys.addaudithook(_hook)
+"""
+
+
+@cache
+def find_python(version: str) -> tuple[str | None, str]:
+    """(path to a working python<version>, how it was found or why it was not)."""
+    env_var = "PYTHON" + version.replace(".", "_")
+    candidates = [(os.environ.get(env_var), f"${env_var}")]
+    if f"{sys.version_info[0]}.{sys.version_info[1]}" == version:
+        candidates.append((sys.executable, "the running interpreter"))
+    candidates.append((shutil.which(f"python{version}"), "PATH"))
+    pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    for pattern in (f"{pyenv_root}/versions/{version}*/bin/python{version}",
+                    f"/usr/bin/python{version}", f"/usr/local/bin/python{version}",
+                    f"/opt/python/{version}*/bin/python{version}"):  # fmt: skip
+        candidates += [(path, path) for path in sorted(glob.glob(pattern), reverse=True)]
+    for path, origin in candidates:
+        if not path:
+            continue
+        probe = subprocess.run(
+            [path, "-c", "import sys, venv; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return path, origin
+    return None, (
+        f"no working python{version} found (looked at ${env_var}, PATH, "
+        f"{pyenv_root}/versions, /usr/bin, /usr/local/bin); set {env_var} to run these"
+    )
+
+
+def project_requirements(project: Path) -> list[str]:
+    """Runtime dependencies plus the dev group, as the README's install would get."""
+    data = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    groups = data.get("dependency-groups", {})
+
+    def group(name: str) -> list[str]:
+        items = []
+        for item in groups[name]:
+            items += group(item["include-group"]) if isinstance(item, dict) else [item]
+        return items
+
+    return [*data["project"].get("dependencies", []), *group("dev")]
+
+
+def venv_for(python: str, requirements: list[str]) -> Path:
+    """A virtualenv with `requirements`, made once and reused while nothing changes."""
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version)"], capture_output=True, text=True, check=True
+    ).stdout
+    key = hashlib.sha256(
+        "\n".join([version, *sorted(requirements), CONSTRAINTS.read_text()]).encode()
+    ).hexdigest()[:16]
+    venv = VENVS / f"py{version.split()[0]}-{key}"
+    marker = venv / ".complete"
+    if marker.exists():
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    venv.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=INSTALL_TIMEOUT)
+    pip = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+    ]
+    for args in (["--upgrade", "pip"], ["-c", str(CONSTRAINTS), *requirements]):
+        result = subprocess.run(
+            [*pip, *args], capture_output=True, text=True, timeout=INSTALL_TIMEOUT
+        )
+        if result.returncode:
+            raise RuntimeError(
+                f"installing {args} into {venv} failed:\n{result.stdout}{result.stderr}"
+            )
+    marker.write_text("\n".join(requirements) + "\n")
+    return venv
+
+
+@dataclass
+class SuiteRun:
+    """The outcome of one run of a generated test suite."""
+
+    project: Path
+    python: str
+    returncode: int
+    seconds: float
+    output: str
+    passed: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    opened: set[str] = field(default_factory=set)
+
+
+def run_suite(project: Path, venv: Path, work: Path, *pytest_args: str) -> SuiteRun:
+    """Run `pytest` in `project` with the venv's Python; record results and opened files."""
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "sitecustomize.py").write_text(AUDIT_SITECUSTOMIZE)
+    audit_log, junit = work / "opened.txt", work / "junit.xml"
+    audit_log.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(project / "src"), str(work)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "SUITE_AUDIT_ROOT": str(project),
+        "SUITE_AUDIT_LOG": str(audit_log),
+    }
+    env.pop("VIRTUAL_ENV", None)
+    command = [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
+               f"--junitxml={junit}", "-q", *pytest_args]  # fmt: skip
+    started = time.monotonic()
+    try:
+        result = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, timeout=SUITE_TIMEOUT
+        )
+        returncode, output = result.returncode, result.stdout + result.stderr
+    except subprocess.TimeoutExpired as expired:
+        returncode, output = -1, f"timed out after {SUITE_TIMEOUT}s\n{expired.stdout or ''}"
+    run = SuiteRun(project, str(venv), returncode, time.monotonic() - started, output)
+    if junit.exists():
+        for case in ET.parse(junit).iter("testcase"):
+            name = f"{case.get('classname')}::{case.get('name')}"
+            if case.find("skipped") is not None:
+                run.skipped.append(name)
+            elif case.find("failure") is not None or case.find("error") is not None:
+                run.failed.append(name)
+            else:
+                run.passed.append(name)
+    if audit_log.exists():
+        run.opened = set(audit_log.read_text(encoding="utf-8", errors="replace").splitlines())
+    return run

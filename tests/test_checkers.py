@@ -1,0 +1,66 @@
+"""Negative controls for the linters the matrix relies on: each flags a broken file."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import checkers
+from conftest import bake
+
+
+@pytest.fixture(scope="module")
+def project(cookies_session, tmp_path_factory):
+    """A fresh copy of the default bake, free to break."""
+    source = bake(cookies_session).project_path
+    target = tmp_path_factory.mktemp("broken") / "panel-app"
+    shutil.copytree(source, target)
+    return target
+
+
+def test_ruff_flags_lint_and_formatting(project):
+    (project / "src/panel_app/bad.py").write_text("import os\nx=[1,2]\n", encoding="utf-8")
+    problems = checkers.ruff([project])[project.resolve()]
+    assert any("F401" in problem for problem in problems), problems
+    assert any("unformatted" in problem for problem in problems), problems
+    (project / "src/panel_app/bad.py").unlink()
+    assert checkers.ruff([project])[project.resolve()] == []
+
+
+def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
+    broken = tmp_path / "pyproject.toml"
+    text = (project / "pyproject.toml").read_text(encoding="utf-8")
+    broken.write_text(text.replace('name = "panel-app"', 'name = "panel app!"'), encoding="utf-8")
+    assert checkers.validate_pyproject(broken)
+
+
+def test_actionlint_flags_a_broken_workflow(project, tmp_path):
+    broken = tmp_path / "ci.yml"
+    text = (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.nope }}"), encoding="utf-8"
+    )
+    assert checkers.actionlint(broken)
+
+
+def test_github_workflow_schema_flags_a_broken_workflow(project, tmp_path):
+    broken = tmp_path / "ci.yml"
+    text = (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("runs-on:", "runs_on:"), encoding="utf-8")
+    assert checkers.github_workflow_schema(broken)
+
+
+def test_gitlab_schema_flags_a_broken_pipeline(tmp_path):
+    broken = tmp_path / ".gitlab-ci.yml"
+    broken.write_text("test:\n  stage: test\n  script: 42\n  when: sometimes\n", encoding="utf-8")
+    assert checkers.gitlab_ci_schema(broken)
+
+
+def test_pre_commit_validate_config_flags_a_broken_config(project, tmp_path):
+    broken = tmp_path / ".pre-commit-config.yaml"
+    text = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
+    broken.write_text(
+        text.replace("language: python", "language: no-such-language"), encoding="utf-8"
+    )
+    assert checkers.pre_commit_config(broken)

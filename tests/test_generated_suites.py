@@ -1,0 +1,63 @@
+"""Every combination's generated test suite passes, under the Python version it names.
+
+Combinations whose suite inputs (every file a generated test can read) are
+byte-identical share one run; the tests below check that grouping, and that
+every selected combination belongs to exactly one run.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from conftest import project_files, selected_combinations, suite_inputs
+from matrix import NOT_READ_BY_GENERATED_TESTS, OPTIONS, all_combinations
+
+# Tests a generated suite may skip, by option: they check files the option removes.
+EXPECTED_SKIPS = {("pre_commit", "no"): {"test_pre_commit_runs_the_pinned_ruff"}}
+
+
+def test_the_full_matrix_is_every_combination_of_every_option():
+    assert len(all_combinations()) == math.prod(len(choices) for choices in OPTIONS.values()) == 576
+    assert len(set(all_combinations())) == 576
+
+
+def test_every_selected_combination_belongs_to_exactly_one_run(request, matrix_runs):
+    grouped = [c for members in matrix_runs.groups.values() for c in members]
+    assert sorted(grouped, key=lambda c: c.id) == sorted(
+        selected_combinations(request.config), key=lambda c: c.id
+    )
+    assert len(grouped) == len(set(grouped))
+
+
+def test_combinations_share_a_run_only_when_their_suite_inputs_are_identical(bakery, matrix_runs):
+    for (python_version, _), members in matrix_runs.groups.items():
+        first = bakery(members[0]).project_path
+        for other in members[1:]:
+            assert other.context["python_version"] == python_version
+            assert suite_inputs(bakery(other).project_path) == suite_inputs(first), (
+                f"{other.id} shares a run with {members[0].id} but its suite inputs differ"
+            )
+
+
+def test_no_suite_run_reads_a_file_that_runs_may_differ_in(matrix_runs):
+    runs = [run for run in matrix_runs.board.runs() if not isinstance(run, str)]
+    for run in runs:
+        assert run.opened, "the audit hook recorded nothing; it is not working"
+        assert not run.opened & NOT_READ_BY_GENERATED_TESTS, run.project
+
+
+def test_generated_suite_passes(bakery, combination, matrix_runs):
+    project = bakery(combination).project_path
+    run = matrix_runs.board.run(project, combination.context["python_version"])
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert run.returncode == 0, run.output[-6000:]
+    assert run.passed, run.output[-2000:]
+    allowed = set().union(
+        *(EXPECTED_SKIPS.get(item, set()) for item in combination.context.items())
+    )
+    assert {name.rsplit("::", 1)[-1] for name in run.skipped} <= allowed, run.output[-2000:]
+    assert run.failed == []
+    assert set(project_files(project)) >= {"tests/test_session_isolation.py"}
