@@ -59,12 +59,13 @@ def _run(*command: str | Path) -> subprocess.CompletedProcess:
 def _by_content(check: Callable[[Path], list[str]]) -> Callable[[Path], list[str]]:
     """Run `check` once per distinct file content."""
 
-    @cache
-    def cached(digest: str, path: Path) -> tuple[str, ...]:
-        return tuple(check(path))
+    results: dict[str, list[str]] = {}
 
     def wrapper(path: Path) -> list[str]:
-        return list(cached(hashlib.sha256(path.read_bytes()).hexdigest(), path))
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest not in results:
+            results[digest] = check(path)
+        return list(results[digest])
 
     wrapper.__name__ = check.__name__
     return wrapper

@@ -152,7 +152,7 @@ class AppSession:
             document = fresh.document
             values = [row.value for row in self._rows(document)]
             texts = [_text(model) for model in document.models]
-            [summary] = [text for text in texts if " rows, sum " in text]
+            [summary] = [text for text in texts if text.startswith("Rows: ")]
             return Snapshot(values=values, summary=summary)
 
     @contextmanager

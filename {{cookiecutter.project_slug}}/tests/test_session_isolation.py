@@ -7,7 +7,7 @@ package would be shared by every session, and these tests would catch it.
 
 
 def summary_of(values):
-    return f"{len(values)} rows, sum {sum(values)}"
+    return f"Rows: {len(values)}, sum: {sum(values)}"
 
 
 def settled(rows_ok):

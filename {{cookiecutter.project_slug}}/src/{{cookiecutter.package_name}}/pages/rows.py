@@ -21,7 +21,9 @@ class RowsPage(pn.viewable.Viewer):
 
     title = "Dynamic rows"
 
-    values = param.List(default=[], item_type=int, doc="The rows' values, kept in step with them.")
+    values = param.List(
+        default=[], item_type=(int, type(None)), doc="Each row's value; None while a row is empty."
+    )
 
     def __init__(self, **params):
         super().__init__(**params)
@@ -62,7 +64,8 @@ class RowsPage(pn.viewable.Viewer):
     @param.depends("values")
     def summary(self) -> str:
         """The row count and sum, as Markdown."""
-        return f"**{len(self.values)}** rows, sum **{sum(self.values)}**"
+        total = sum(value or 0 for value in self.values)
+        return f"Rows: **{len(self.values)}**, sum: **{total}**"
 
     def __panel__(self) -> pn.Column:
         return self._layout
