@@ -17,7 +17,14 @@ from pathlib import Path
 import pytest
 
 import checkers
-from generated_suites import SuiteRun, find_python, project_requirements, run_suite, venv_for
+from generated_suites import (
+    SuiteRun,
+    chromium_for_suites,
+    find_python,
+    project_requirements,
+    run_suite,
+    venv_for,
+)
 from matrix import (
     NOT_READ_BY_GENERATED_TESTS,
     OPTIONS,
@@ -192,6 +199,12 @@ def pytest_terminal_summary(terminalreporter, config):
     for version in sorted(OPTIONS["python_version"]):
         python, origin = find_python(version)
         terminalreporter.write_line(f"python {version}: {python or 'SKIPPED'} ({origin})")
+    chromium = chromium_for_suites()
+    terminalreporter.write_line(
+        f"browser for the generated ui tests: {chromium}"
+        if chromium
+        else "browser for the generated ui tests: none found, so they were allowed to skip"
+    )
     for line in board.report:
         terminalreporter.write_line(line)
     runs = [run for run in board._runs.values() if isinstance(run, SuiteRun)]

@@ -4,8 +4,8 @@
   on PATH, then pyenv's and the usual install directories. A version that is not
   found is skipped with that reason.
 - Each distinct dependency set gets one virtualenv under .cache/ (reused across
-  runs), installed from the generated pyproject.toml with requirements-dev.txt as
-  constraints, so CI is reproducible.
+  runs), installed by uv from the generated pyproject.toml with
+  requirements-dev.txt as constraints, so CI is reproducible.
 - The suite runs with the package on PYTHONPATH, as an editable install would
   put it, and with an audit hook that records every file under the project that
   any Python process of the run opens.
@@ -48,6 +48,17 @@ def _hook(event, args):
         os.write(_fd, (path[len(_root):] + "\\n").encode("utf-8", "surrogateescape"))
 sys.addaudithook(_hook)
 """
+
+
+SYSTEM_CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium_for_suites() -> str | None:
+    """The Chromium generated ui tests are pointed at: $CHROMIUM_EXECUTABLE or /usr/bin/chromium."""
+    named = os.environ.get("CHROMIUM_EXECUTABLE")
+    if named:
+        return named
+    return str(SYSTEM_CHROMIUM) if SYSTEM_CHROMIUM.exists() else None
 
 
 @cache
@@ -106,23 +117,24 @@ def venv_for(python: str, requirements: list[str]) -> Path:
         return venv
     shutil.rmtree(venv, ignore_errors=True)
     venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=INSTALL_TIMEOUT)
-    pip = [
-        str(venv / "bin" / "python"),
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-    ]
-    for args in (["--upgrade", "pip"], ["-c", str(CONSTRAINTS), *requirements]):
-        result = subprocess.run(
-            [*pip, *args], capture_output=True, text=True, timeout=INSTALL_TIMEOUT
-        )
+    uv = [sys.executable, "-m", "uv", "--quiet"]  # far quicker than venv + pip, same result
+    for command in (
+        [*uv, "venv", "--python", python, str(venv)],
+        [
+            *uv,
+            "pip",
+            "install",
+            "--compile-bytecode",  # runs never write .pyc, so compile once here
+            "--python",
+            str(venv / "bin" / "python"),
+            "-c",
+            str(CONSTRAINTS),
+            *requirements,
+        ],
+    ):
+        result = subprocess.run(command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT)
         if result.returncode:
-            raise RuntimeError(
-                f"installing {args} into {venv} failed:\n{result.stdout}{result.stderr}"
-            )
+            raise RuntimeError(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
     marker.write_text("\n".join(requirements) + "\n")
     return venv
 
@@ -156,6 +168,8 @@ def run_suite(project: Path, venv: Path, work: Path, *pytest_args: str) -> Suite
         "SUITE_AUDIT_LOG": str(audit_log),
     }
     env.pop("VIRTUAL_ENV", None)
+    if chromium_for_suites():
+        env["CHROMIUM_EXECUTABLE"] = chromium_for_suites()
     command = [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
                f"--junitxml={junit}", "-q", *pytest_args]  # fmt: skip
     started = time.monotonic()

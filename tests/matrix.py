@@ -89,12 +89,15 @@ def expected_files(context: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
         f"src/{package}/layout.py",
         f"src/{package}/pages/__init__.py",
         f"src/{package}/pages/rows.py",
+        f"src/{package}/testing.py",
+        "scripts/screenshot.py",
         "tests/conftest.py",
         "tests/test_layout.py",
         "tests/test_lint_config.py",
         "tests/test_namespace_guard.py",
         "tests/test_rows_page.py",
         "tests/test_session_isolation.py",
+        "tests/test_ui.py",
     }
     if context["ci"] == "github":
         files.add(".github/workflows/ci.yml")

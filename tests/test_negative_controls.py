@@ -2,14 +2,24 @@
 
 The classic Panel bug is state kept in an imported module: Python imports it
 once per process, so every session shares it. Here the rows move into such a
-module; the generated isolation test and namespace guard must both fail.
+module; the generated isolation tests (websocket and browser) and the namespace
+guard must all fail. Likewise, project text that would run as script if inserted
+as HTML must be caught by the browser test once the escaping is removed.
 """
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from conftest import bake
+from generated_suites import chromium_for_suites
+
+needs_chromium = pytest.mark.skipif(
+    chromium_for_suites() is None,
+    reason="no Chromium for the generated browser tests (set CHROMIUM_EXECUTABLE)",
+)
 
 LEAKY_STATE_MODULE = '''\
 """Leaked on purpose: module-level state, shared by every session."""
@@ -40,6 +50,11 @@ def leaky_run(cookies_session, suite_board):
     return run
 
 
+def failed_tests(run) -> set[str]:
+    """Test function names that failed (browser tests lose their [chromium] suffix)."""
+    return {name.rsplit("::", 1)[-1].removesuffix("[chromium]") for name in run.failed}
+
+
 @pytest.mark.parametrize(
     "test_name",
     [
@@ -47,14 +62,72 @@ def leaky_run(cookies_session, suite_board):
         "test_editing_a_value_changes_only_that_session",
         "test_package_modules_create_nothing_at_import_time",
         "test_importing_the_package_creates_no_panel_object",
+        pytest.param("test_two_browser_sessions_never_share_rows", marks=needs_chromium),
     ],
 )
 def test_leaky_app_is_caught_by(leaky_run, test_name):
     assert leaky_run.returncode != 0
-    assert test_name in {name.rsplit("::", 1)[-1] for name in leaky_run.failed}, leaky_run.output[
-        -4000:
-    ]
+    assert test_name in failed_tests(leaky_run), leaky_run.output[-4000:]
 
 
 def test_the_guard_names_the_leak_by_file_and_line(leaky_run):
     assert "src/leaky_app/state.py:5: creates a Panel object (pn.Column)" in leaky_run.output
+
+
+# Text that runs as script if it is ever inserted into the page as HTML.
+HOSTILE_TEXT = {
+    "project_name": "<img src=x onerror=alert(1)> Board",
+    "description": "<script>alert('description')</script> & <b>bold</b>",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_project(cookies_session):
+    result = bake(cookies_session, **HOSTILE_TEXT)
+    assert result.exit_code == 0, result.exception
+    return result.project_path
+
+
+@needs_chromium
+def test_hostile_project_text_is_shown_as_text(hostile_project, suite_board):
+    run = suite_board.run(hostile_project, "3.12")
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert run.returncode == 0, run.output[-4000:]
+    passed = {name.rsplit("::", 1)[-1] for name in run.passed}
+    assert "test_the_project_name_and_description_are_shown_as_text[chromium]" in passed
+
+
+@needs_chromium
+def test_without_escaping_the_browser_test_catches_the_injection(
+    hostile_project, suite_board, tmp_path
+):
+    unescaped = tmp_path / hostile_project.name
+    shutil.copytree(hostile_project, unescaped)
+    [layout] = unescaped.glob("src/*/layout.py")
+    source = layout.read_text(encoding="utf-8")
+    for escaped, raw in [
+        ("html.escape(TITLE)", "TITLE"),
+        ("html.escape(DESCRIPTION)", "DESCRIPTION"),
+    ]:
+        assert escaped in source
+        source = source.replace(escaped, raw)
+    layout.write_text(source, encoding="utf-8")
+    run = suite_board.run(unescaped, "3.12")
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert "test_the_project_name_and_description_are_shown_as_text" in failed_tests(run)
+
+
+def test_a_warning_logged_by_the_served_app_fails_its_suite(cookies_session, suite_board):
+    """The generated server fixture reads the server's log: a warning there is a failure."""
+    project = bake(cookies_session, project_name="Noisy App").project_path
+    app = project / "app.py"
+    noisy = '\n__import__("warnings").warn("deliberately noisy", UserWarning, stacklevel=1)\n'
+    app.write_text(app.read_text(encoding="utf-8") + noisy, encoding="utf-8")
+    run = suite_board.run(project, "3.12")
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert run.returncode != 0
+    assert "the served app logged:" in run.output
+    assert "UserWarning: deliberately noisy" in run.output

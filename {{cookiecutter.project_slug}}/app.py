@@ -9,8 +9,13 @@ only defines classes and functions.
 
 import panel as pn
 
-from {{ cookiecutter.package_name }}.layout import create_app
+from {{ cookiecutter.package_name }}.layout import TITLE, create_app
 
 pn.extension(sizing_mode="stretch_width")
 
 create_app().servable()
+
+if pn.state.curdoc is not None:
+    # The template's title is HTML-escaped for its header; the browser tab's
+    # title is escaped by Bokeh, so it gets the plain text.
+    pn.state.curdoc.title = TITLE

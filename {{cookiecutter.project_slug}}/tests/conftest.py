@@ -1,236 +1,119 @@
 """Shared fixtures: the real app served by `panel serve`, and sessions on it.
 
-The served tests start app.py exactly as a user would, on a free 127.0.0.1 port,
-and talk to it over the websocket with bokeh.client, the way a browser does.
-Every wait is bounded and the server is always stopped.
+The helpers live in {{ cookiecutter.package_name }}.testing, so scripts/ can use them too.
 """
 
 from __future__ import annotations
 
-import asyncio
-import html
-import re
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from urllib.parse import urlsplit
 
-import panel  # noqa: F401 - registers Panel's Bokeh models, so served documents deserialize
 import pytest
-from bokeh.client import ClientSession, pull_session
-from bokeh.document.events import MessageSentEvent
-from bokeh.events import ButtonClick
-from bokeh.model import Model
-from bokeh.models import Button, Spinner
-from tornado.ioloop import IOLoop
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+from {{ cookiecutter.package_name }}.testing import (
+    CHROMIUM_ARGS,
+    AppSession,
+    Server,
+    client_loop,
+    find_chromium,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY = ROOT / "app.py"
-STARTUP_SECONDS = 60
-SETTLE_SECONDS = 10
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    """A running `panel serve` process and its output."""
-
-    port: int
-    process: subprocess.Popen
-    log: IO[bytes]
-
-    @property
-    def app_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{ENTRY.stem}"
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-
-def _is_live(process: subprocess.Popen, port: int) -> bool:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/liveness", timeout=2):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def _stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=10)
-
-
-@contextmanager
-def serve(entry: Path = ENTRY, *extra_args: str) -> Iterator[Server]:
-    """Serve `entry` with `panel serve` on a free port until the block ends."""
-    with tempfile.TemporaryFile() as log:
-        for attempt in range(3):  # another process may take the free port first
-            log.seek(0)
-            log.truncate()
-            port = free_port()
-            command = [
-                sys.executable, "-m", "panel", "serve", str(entry),
-                "--address", "127.0.0.1", "--port", str(port),
-                "--allow-websocket-origin", f"127.0.0.1:{port}",
-                "--liveness", *extra_args,
-            ]  # fmt: skip
-            process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-            server = Server(port=port, process=process, log=log)
-            if _is_live(process, port):
-                break
-            _stop(process)
-            if attempt == 2 or "already in use" not in server.output():
-                raise RuntimeError(f"panel serve did not start on port {port}:\n{server.output()}")
-        try:
-            yield server
-        finally:
-            _stop(process)
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the server holds for one session right now."""
-
-    values: list[int]
-    summary: str
-
-
-class AppSession:
-    """One session of the served app, driven over the websocket like a browser."""
-
-    def __init__(self, url: str, loop: IOLoop):
-        self._url = url
-        self._loop = loop
-        self.client = _open_session(url, loop)
-
-    @property
-    def id(self) -> str:
-        return self.client.id
-
-    def click(self, label: str) -> None:
-        """Click the button with this label, as BokehJS does: a ButtonClick event."""
-        document = self.client.document
-        [button] = [b for b in document.select({"type": Button}) if b.label == label]
-        document.callbacks.trigger_on_change(
-            MessageSentEvent(document, "bokeh_event", ButtonClick(button))
-        )
-        self.client.force_roundtrip()  # runs the client loop, which sends the event
-
-    def set_row_value(self, index: int, value: int) -> None:
-        """Type a value into a row: the change reaches the server as a model patch."""
-        with self._reopened() as fresh:
-            self._rows(fresh.document)[index].value = value
-            fresh.force_roundtrip()
-
-    def snapshot(self) -> Snapshot:
-        """Read the server's state by pulling this session again, by id.
-
-        The synchronous client does not apply everything the server pushes, so
-        a fresh pull of the same session is the reliable view of server state.
-        """
-        with self._reopened() as fresh:
-            document = fresh.document
-            values = [row.value for row in self._rows(document)]
-            texts = [_text(model) for model in document.models]
-            [summary] = [text for text in texts if text.startswith("Rows: ")]
-            return Snapshot(values=values, summary=summary)
-
-    @contextmanager
-    def _reopened(self) -> Iterator[ClientSession]:
-        fresh = _open_session(self._url, self._loop, session_id=self.id)
-        try:
-            yield fresh
-        finally:
-            fresh.close()
-
-    def wait_for(self, condition: Callable[[Snapshot], bool]) -> Snapshot:
-        """Re-read the server's state until `condition` holds or SETTLE_SECONDS pass; return it."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while True:
-            snapshot = self.snapshot()
-            if condition(snapshot) or time.monotonic() > deadline:
-                return snapshot
-            time.sleep(0.05)
-
-    @staticmethod
-    def _rows(document) -> list[Spinner]:
-        """The row inputs, in the order the page shows them."""
-        return [
-            model
-            for root in document.roots
-            for model in _in_layout_order(root)
-            if isinstance(model, Spinner) and model.title == "Enter a number"
-        ]
-
-
-def _open_session(url: str, loop: IOLoop, session_id: str | None = None) -> ClientSession:
-    """Open (or re-open) a session; its models all came from the server."""
-    client = pull_session(session_id=session_id, url=url, io_loop=loop)
-    # Mark them known to the server, so events refer to them by id (as BokehJS does)
-    # instead of resending their definitions.
-    client.document.models.flush_synced()
-    return client
-
-
-def _in_layout_order(model: Model) -> Iterator[Model]:
-    yield model
-    children = [*(getattr(model, "children", None) or []), *(getattr(model, "tabs", None) or [])]
-    if isinstance(getattr(model, "child", None), Model):
-        children.append(model.child)
-    for child in children:
-        if isinstance(child, Model):
-            yield from _in_layout_order(child)
-
-
-def _text(model) -> str:
-    """The visible text of a model that shows HTML (Panel sends it escaped); "" for others."""
-    markup = html.unescape(str(getattr(model, "text", "")))
-    return html.unescape(re.sub(r"<[^>]+>", "", markup)).strip()
+# Browser assertions retry until this timeout: generous, for busy CI machines.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
     """app.py, served once for the whole test run. Its log must stay free of errors."""
-    with serve() as running:
+    with serve(ENTRY) as running:
         yield running
-        output = running.output()
-        assert "Traceback" not in output, f"the served app raised:\n{output}"
-        assert "Warning" not in output, f"the served app warned:\n{output}"
+        problems = running.problems()
+        assert not problems, "the served app logged:\n" + "\n".join(problems)
 
 
 @pytest.fixture
 def open_session(server: Server) -> Iterator[Callable[[], AppSession]]:
     """Open sessions on the served app; all are closed when the test ends."""
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # bokeh.client drives this loop synchronously
     sessions: list[AppSession] = []
+    with client_loop() as loop:
 
-    def open_() -> AppSession:
-        sessions.append(AppSession(server.app_url, IOLoop.current()))
-        return sessions[-1]
+        def open_() -> AppSession:
+            sessions.append(AppSession(server.app_url, loop))
+            return sessions[-1]
+
+        yield open_
+        for session in sessions:
+            session.client.close()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """Launch the Chromium that find_chromium picks (test_ui.py skips if there is none)."""
+    executable, _ = find_chromium()
+    return {**browser_type_launch_args, "executable_path": executable, "args": [*CHROMIUM_ARGS]}
+
+
+# Tests never use the internet: requests that would leave 127.0.0.1 get an empty
+# stylesheet. Only these hosts may be asked; Panel's {{ cookiecutter.ui_template }} template needs them.
+{%- if cookiecutter.ui_template == "bootstrap" %}
+OFFSITE_HOSTS_ALLOWED: set[str] = set()  # bootstrap loads everything from the app's server
+{%- elif cookiecutter.ui_template == "material" %}
+OFFSITE_HOSTS_ALLOWED = {
+    "fonts.googleapis.com",  # Roboto and Material Icons
+    "cdn.jsdelivr.net",  # material-components-web's stylesheet
+}
+{%- else %}
+OFFSITE_HOSTS_ALLOWED = {"fonts.googleapis.com"}  # the template's web font
+{%- endif %}
+
+
+@dataclass
+class Tab:
+    """The served app in its own browser context, i.e. its own session."""
+
+    page: Page
+    problems: list[str] = field(default_factory=list)  # console errors, failed requests
+    offsite: list[str] = field(default_factory=list)  # requests answered locally, see above
+
+    def unexpected_offsite(self) -> list[str]:
+        return [url for url in self.offsite if urlsplit(url).hostname not in OFFSITE_HOSTS_ALLOWED]
+
+
+@pytest.fixture
+def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
+    """Open the app in new browser contexts (new sessions); all are closed after the test."""
+    contexts: list[BrowserContext] = []
+
+    def open_() -> Tab:
+        context = browser.new_context()
+        contexts.append(context)
+        tab = Tab(context.new_page())
+
+        def answer_offsite(route: Route) -> None:
+            tab.offsite.append(route.request.url)
+            route.fulfill(status=200, content_type="text/css", body="")
+
+        context.route(_offsite, answer_offsite)
+        tab.page.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
+        tab.page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
+        tab.page.on("requestfailed", lambda r: tab.problems.append(f"{r.failure}: {r.url}"))
+        tab.page.on(
+            "response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}")
+        )
+        tab.page.goto(server.app_url)
+        return tab
 
     yield open_
-    for session in sessions:
-        session.client.close()
-    asyncio.set_event_loop(None)
-    loop.close()
+    for context in contexts:
+        context.close()
+
+
+def _offsite(url: str) -> bool:
+    return url.startswith(("http://", "https://")) and urlsplit(url).hostname != "127.0.0.1"

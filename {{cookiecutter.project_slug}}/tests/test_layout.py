@@ -20,7 +20,7 @@ def button_labels(objects) -> list[str]:
 def test_the_app_is_the_page_in_the_template():
     app = create_app()
     assert isinstance(app, pn.template.BaseTemplate)
-    assert app.title == TITLE
+    assert app.title == html.escape(TITLE)  # the template shows its title as HTML
     assert button_labels(select(app, pn.widgets.Button)) == ["Add new row", "Clear all rows"]
 
 

@@ -30,8 +30,10 @@ def create_app(pages: Sequence[type[pn.viewable.Viewer]] = PAGES) -> pn.template
         [main] = views
     else:
         main = pn.Tabs(*[(view.title, view) for view in views], dynamic=True)
+    # Both are escaped because Panel inserts them into the page as HTML: a name
+    # like "<script>..." must show as text, never run. (app.py gives the browser
+    # tab the plain title.)
     return pn.template.{{ template_class }}(
-        title=TITLE,
-        # Escaped: user text is shown as text, never run as HTML.
+        title=html.escape(TITLE),
         main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],
     )

@@ -1,0 +1,47 @@
+"""Write a PNG of the starter page: `python scripts/screenshot.py [PATH]`.
+
+Serves app.py with `panel serve`, opens it in Chromium (found as the ui tests
+find it: $CHROMIUM_EXECUTABLE, Playwright's Chromium, /usr/bin/chromium), adds
+a few rows and saves what the browser shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from contextlib import ExitStack
+from pathlib import Path
+
+from playwright.sync_api import expect, sync_playwright
+
+from {{ cookiecutter.package_name }}.testing import CHROMIUM_ARGS, find_chromium, serve
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write a PNG of the starter page.")
+    parser.add_argument("path", nargs="?", type=Path, default=Path("screenshot.png"))
+    parser.add_argument("--rows", type=int, default=3, help="rows to add first (default: 3)")
+    parser.add_argument("--size", default="1280x720", help="viewport WIDTHxHEIGHT")
+    parser.add_argument("--url", help="an app already being served (default: serve app.py)")
+    args = parser.parse_args(argv)
+    width, height = (int(n) for n in args.size.split("x"))
+
+    with ExitStack() as stack:
+        url = args.url or stack.enter_context(serve(ROOT / "app.py")).app_url
+        executable, _ = find_chromium()
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS])
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(url)
+        for _ in range(args.rows):
+            page.get_by_role("button", name="Add new row").click()
+        expect(page.get_by_text(re.compile(rf"^Rows: {args.rows},"))).to_be_visible(timeout=30_000)
+        page.screenshot(path=args.path)
+        browser.close()
+    print(f"wrote {args.path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""What a person sees: the real served app in a real browser (Chromium, via Playwright).
+
+These tests carry the `ui` marker: `pytest -m ui` runs only them, `pytest -m "not ui"`
+skips them. Without a browser they skip, saying how to get one.
+"""
+
+import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from {{ cookiecutter.package_name }}.layout import DESCRIPTION, TITLE
+from {{ cookiecutter.package_name }}.testing import find_chromium
+
+pytestmark = pytest.mark.ui
+
+try:
+    find_chromium()
+except LookupError as missing:
+    pytest.skip(f"no browser for the ui tests: {missing}", allow_module_level=True)
+
+SUMMARY = re.compile(r"^Rows: \d+, sum: \d+$")
+
+
+def rows(page: Page):
+    return page.get_by_label("Enter a number")
+
+
+def summary(page: Page):
+    return page.get_by_text(SUMMARY)
+
+
+def add_row(page: Page) -> None:
+    page.get_by_role("button", name="Add new row").click()
+
+
+def shown_values(page: Page) -> list[int]:
+    return [int(value) for value in rows(page).evaluate_all("inputs => inputs.map(i => i.value)")]
+
+
+def opened(tab) -> Page:
+    """The tab's page, once the app has loaded in it."""
+    expect(summary(tab.page)).to_have_text("Rows: 0, sum: 0")
+    return tab.page
+
+
+def test_two_browser_sessions_never_share_rows(open_tab):
+    a, b = opened(open_tab()), opened(open_tab())
+
+    for _ in range(3):
+        add_row(a)
+    expect(rows(a)).to_have_count(3)
+    expect(summary(a)).to_have_text(f"Rows: 3, sum: {sum(shown_values(a))}")
+    expect(rows(b)).to_have_count(0)
+
+    first = rows(a).first
+    first.fill("7")
+    first.press("Enter")
+    values = shown_values(a)
+    assert values[0] == 7
+    expect(summary(a)).to_have_text(f"Rows: 3, sum: {sum(values)}")
+    expect(summary(b)).to_have_text("Rows: 0, sum: 0")
+
+    add_row(b)
+    expect(rows(b)).to_have_count(1)
+    expect(rows(a)).to_have_count(3)
+
+    a.get_by_role("button", name="Clear all rows").click()
+    expect(rows(a)).to_have_count(0)
+    expect(summary(a)).to_have_text("Rows: 0, sum: 0")
+    expect(rows(b)).to_have_count(1)
+    expect(summary(b)).to_have_text(f"Rows: 1, sum: {sum(shown_values(b))}")
+
+
+def test_a_reload_starts_a_new_session(open_tab):
+    """State is per session, not per browser: reloading the page starts afresh."""
+    page = opened(open_tab())
+    add_row(page)
+    add_row(page)
+    expect(rows(page)).to_have_count(2)
+    page.reload()
+    expect(summary(page)).to_have_text("Rows: 0, sum: 0")
+    expect(rows(page)).to_have_count(0)
+
+
+def test_the_page_loads_without_console_errors_or_failed_requests(open_tab):
+    tab = open_tab()
+    add_row(opened(tab))
+    expect(rows(tab.page)).to_have_count(1)
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.problems == []
+    assert tab.unexpected_offsite() == []  # nothing else is fetched from outside the app
+
+
+def test_the_project_name_and_description_are_shown_as_text(open_tab):
+    tab = open_tab()
+    dialogs = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page = opened(tab)
+    expect(page).to_have_title(TITLE)
+    expect(page.get_by_text(TITLE, exact=True).first).to_be_visible()
+    if DESCRIPTION.strip():
+        expect(page.get_by_text(DESCRIPTION.strip(), exact=True)).to_be_visible()
+    assert dialogs == []  # nothing in them ran as script
+
+
+def test_the_screenshot_script_writes_a_png(server, tmp_path):
+    path = tmp_path / "starter.png"
+    script = Path(__file__).resolve().parents[1] / "scripts" / "screenshot.py"
+    command = [sys.executable, str(script), str(path), "--rows", "2", "--size", "800x600"]
+    command += ["--url", server.app_url]  # the script can serve app.py itself; this is quicker
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", header[16:24]) == (800, 600)  # width, height
