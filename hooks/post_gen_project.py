@@ -21,6 +21,8 @@ OPTIONAL_PATHS = {
     ".gitlab-ci.yml": CI == "gitlab",
     "Dockerfile": DOCKER,
     ".dockerignore": DOCKER,
+    "compose.yaml": DOCKER,
+    "deploy/kubernetes": DOCKER,
     ".pre-commit-config.yaml": PRE_COMMIT,
     "LICENSE": LICENSE != "Proprietary",
 }

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 import argparse
 import re
-from contextlib import ExitStack
 from pathlib import Path
 
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from {{ cookiecutter.package_name }}.testing import CHROMIUM_ARGS, find_chromium, serve
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def take(page: Page, url: str, path: Path, rows: int = 3) -> None:
+    """Open the app in `page`, add `rows` rows, and save what the page shows."""
+    page.goto(url)
+    for _ in range(rows):
+        page.get_by_role("button", name="Add new row").click()
+    expect(page.get_by_text(re.compile(rf"^Rows: {rows},"))).to_be_visible(timeout=30_000)
+    page.screenshot(path=path)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,21 +32,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("path", nargs="?", type=Path, default=Path("screenshot.png"))
     parser.add_argument("--rows", type=int, default=3, help="rows to add first (default: 3)")
     parser.add_argument("--size", default="1280x720", help="viewport WIDTHxHEIGHT")
-    parser.add_argument("--url", help="an app already being served (default: serve app.py)")
     args = parser.parse_args(argv)
     width, height = (int(n) for n in args.size.split("x"))
 
-    with ExitStack() as stack:
-        url = args.url or stack.enter_context(serve(ROOT / "app.py")).app_url
-        executable, _ = find_chromium()
-        playwright = stack.enter_context(sync_playwright())
+    executable, _ = find_chromium()
+    with serve(ROOT / "app.py") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS])
         page = browser.new_page(viewport={"width": width, "height": height})
-        page.goto(url)
-        for _ in range(args.rows):
-            page.get_by_role("button", name="Add new row").click()
-        expect(page.get_by_text(re.compile(rf"^Rows: {args.rows},"))).to_be_visible(timeout=30_000)
-        page.screenshot(path=args.path)
+        take(page, server.app_url, args.path, args.rows)
         browser.close()
     print(f"wrote {args.path}")
 

@@ -50,7 +50,7 @@ def open_session(server: Server) -> Iterator[Callable[[], AppSession]]:
 
         yield open_
         for session in sessions:
-            session.client.close()
+            session.close()
 
 
 @pytest.fixture(scope="session")

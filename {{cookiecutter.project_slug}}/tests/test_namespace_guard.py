@@ -10,8 +10,6 @@ Create them in a function, or in a page's __init__, instead.
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -148,25 +146,6 @@ def test_package_modules_create_nothing_at_import_time():
     assert sources, f"no modules found under {PACKAGE}"
     offences = find_offences(sources)
     assert not offences, "Move these into a function or __init__:\n" + "\n".join(offences)
-
-
-def test_importing_the_package_creates_no_panel_object():
-    """The same rule, checked at run time: import every module, count Panel objects."""
-    modules = sorted(
-        ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts).removesuffix(".__init__")
-        for path in PACKAGE.rglob("*.py")
-    )
-    script = (
-        "import gc, importlib, sys, panel\n"
-        "count = lambda: sum(isinstance(o, panel.viewable.Viewable) for o in gc.get_objects())\n"
-        "before = count()\n"
-        f"for name in {modules!r}: importlib.import_module(name)\n"
-        "print(count() - before)\n"
-    )
-    command = [sys.executable, "-c", script]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "0", f"importing {modules} created Panel objects"
 
 
 # The guard's own tests: each leak below must be caught, each safe pattern allowed.

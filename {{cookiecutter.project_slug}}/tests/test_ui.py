@@ -4,10 +4,9 @@ These tests carry the `ui` marker: `pytest -m ui` runs only them, `pytest -m "no
 skips them. Without a browser they skip, saying how to get one.
 """
 
+import importlib.util
 import re
 import struct
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ try:
 except LookupError as missing:
     pytest.skip(f"no browser for the ui tests: {missing}", allow_module_level=True)
 
+SCREENSHOT = Path(__file__).resolve().parents[1] / "scripts" / "screenshot.py"
 SUMMARY = re.compile(r"^Rows: \d+, sum: \d+$")
 
 
@@ -108,13 +108,16 @@ def test_the_project_name_and_description_are_shown_as_text(open_tab):
     assert dialogs == []  # nothing in them ran as script
 
 
-def test_the_screenshot_script_writes_a_png(server, tmp_path):
+def test_the_screenshot_script_writes_a_png(open_tab, tmp_path):
+    """scripts/screenshot.py's drawing step, in this test's browser (the script serves and
+    launches its own when run as `python scripts/screenshot.py`)."""
+    spec = importlib.util.spec_from_file_location("screenshot", SCREENSHOT)
+    screenshot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screenshot)
+    tab = open_tab()
+    tab.page.set_viewport_size({"width": 800, "height": 600})
     path = tmp_path / "starter.png"
-    script = Path(__file__).resolve().parents[1] / "scripts" / "screenshot.py"
-    command = [sys.executable, str(script), str(path), "--rows", "2", "--size", "800x600"]
-    command += ["--url", server.app_url]  # the script can serve app.py itself; this is quicker
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stdout + result.stderr
+    screenshot.take(tab.page, tab.page.url, path, rows=2)
     header = path.read_bytes()[:24]
     assert header[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", header[16:24]) == (800, 600)  # width, height

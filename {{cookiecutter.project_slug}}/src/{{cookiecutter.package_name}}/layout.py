@@ -17,23 +17,35 @@ from collections.abc import Sequence
 
 import panel as pn
 
-from .pages import PAGES
+from .pages import PAGES, Page
 
 TITLE = {{ cookiecutter.project_name | py_str }}
 DESCRIPTION = {{ cookiecutter.description | py_str }}
 
 
-def create_app(pages: Sequence[type[pn.viewable.Viewer]] = PAGES) -> pn.template.{{ template_class }}:
+def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.{{ template_class }}:
     """Build this session's app: a new instance of every page, in the template."""
     views = [page() for page in pages]
     if len(views) == 1:
         [main] = views
     else:
         main = pn.Tabs(*[(view.title, view) for view in views], dynamic=True)
+    # The template's own busy spinner is process-wide: Panel would turn it on in
+    # every open session whenever any session is busy, sending each of them two
+    # messages per click. This spinner follows this session's pages only.
+    spinner = pn.indicators.LoadingSpinner(
+        value=pn.bind(lambda *busy: any(busy), *[view.param.busy for view in views]),
+        size=24,
+        color="light",
+        bgcolor="dark",
+        align="center",
+    )
     # Both are escaped because Panel inserts them into the page as HTML: a name
     # like "<script>..." must show as text, never run. (app.py gives the browser
     # tab the plain title.)
     return pn.template.{{ template_class }}(
         title=html.escape(TITLE),
+        header=[spinner],
+        busy_indicator=None,
         main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],
     )

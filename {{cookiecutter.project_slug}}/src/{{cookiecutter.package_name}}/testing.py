@@ -20,19 +20,25 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import IO
 
 import panel  # noqa: F401 - registers Panel's Bokeh models, so served documents deserialize
-from bokeh.client import ClientSession, pull_session
+from bokeh.client.websocket import WebSocketClientConnectionWrapper
+from bokeh.document import Document
 from bokeh.document.events import MessageSentEvent
-from bokeh.events import ButtonClick
+from bokeh.events import ButtonClick, DocumentReady
 from bokeh.model import Model
 from bokeh.models import Button, Spinner
-from tornado.ioloop import IOLoop
+from bokeh.protocol import Protocol
+from bokeh.protocol.message import Message
+from bokeh.protocol.receiver import Receiver
+from bokeh.util.token import get_session_id
+from tornado.httpclient import AsyncHTTPClient, HTTPRequest
+from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 STARTUP_SECONDS = 60
 SETTLE_SECONDS = 10
@@ -128,87 +134,193 @@ def serve(entry: Path, *extra_args: str) -> Iterator[Server]:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the server holds for one session right now."""
+    """What a session shows right now."""
 
-    values: list[int]
+    values: list[int | None]
     summary: str
 
 
-class AppSession:
-    """One session of the served app, driven over the websocket like a browser."""
+class LiveSession:
+    """One session, opened and driven the way a browser does it (asyncio).
 
-    def __init__(self, url: str, loop: IOLoop):
-        self._url = url
-        self._loop = loop
-        self.client = _open_session(url, loop)
+    It GETs the app page, which makes the server create the session (and lets a
+    sticky load balancer set its cookie), then opens the websocket with the
+    page's token and the same cookies, pulls the document, and from then on
+    applies every change the server pushes, counting the messages. The socket
+    gets TCP_NODELAY, as browsers' do, so Nagle's algorithm adds no delay.
+    """
 
-    @property
-    def id(self) -> str:
-        return self.client.id
+    def __init__(self, socket: WebSocketClientConnection, cookies: dict[str, str]):
+        self._socket = socket
+        self._connection = WebSocketClientConnectionWrapper(socket)
+        self._protocol = Protocol()
+        self._receiver = Receiver(self._protocol)
+        self._replies: dict[str, asyncio.Future] = {}
+        self._changed = asyncio.Event()
+        self._acknowledged = asyncio.Event()  # the server is ready for our messages
+        self.cookies = cookies
+        self.document = Document()
+        self.pushes = 0  # messages the server sent on its own, not as replies
+        self.id = ""
+        self._reader: asyncio.Task | None = None
+        self._sending: set[asyncio.Future] = set()
 
-    def click(self, label: str) -> None:
-        """Click the button with this label, as BokehJS does: a ButtonClick event."""
-        document = self.client.document
-        [button] = [b for b in document.select({"type": Button}) if b.label == label]
-        document.callbacks.trigger_on_change(
-            MessageSentEvent(document, "bokeh_event", ButtonClick(button))
+    @classmethod
+    async def open(
+        cls, app_url: str, cookies: dict[str, str] | None = None, timeout: float = 30
+    ) -> LiveSession:
+        cookies = dict(cookies or {})
+        page = await AsyncHTTPClient().fetch(
+            app_url, headers=_cookie_header(cookies), request_timeout=timeout
         )
-        self.client.force_roundtrip()  # runs the client loop, which sends the event
+        for header in page.headers.get_list("Set-Cookie"):
+            name, _, value = header.split(";", 1)[0].partition("=")
+            cookies[name.strip()] = value.strip()
+        token = re.search(r'"token":\s*"([^"]+)"', page.body.decode()).group(1)
+        origin = re.match(r"https?://[^/]+", app_url).group(0)  # browsers send it; Bokeh checks it
+        request = HTTPRequest(
+            re.sub(r"^http", "ws", app_url) + "/ws",
+            headers={**_cookie_header(cookies), "Origin": origin},
+            connect_timeout=timeout,
+            request_timeout=timeout,
+        )
+        socket = await websocket_connect(request, subprotocols=["bokeh", token])
+        socket.stream.set_nodelay(True)
+        session = cls(socket, cookies)
+        session.id = get_session_id(token)
+        session._reader = asyncio.ensure_future(session._read())
+        await asyncio.wait_for(session._acknowledged.wait(), timeout)  # as BokehJS waits
+        reply = await asyncio.wait_for(session._request("PULL-DOC-REQ"), timeout)
+        reply.push_to_document(session.document)
+        session.document.models.flush_synced()  # all known to the server: refer to them by id
+        session.document.callbacks.on_change_dispatch_to(session)
+        # BokehJS reports a rendered document; Panel marks the session live (and runs
+        # pn.state.onload callbacks) only then.
+        ready = MessageSentEvent(session.document, "bokeh_event", DocumentReady())
+        await session._send("PATCH-DOC", [ready])
+        return session
 
-    def set_row_value(self, index: int, value: int) -> None:
-        """Type a value into a row: the change reaches the server as a model patch."""
-        with self._reopened() as fresh:
-            self._rows(fresh.document)[index].value = value
-            fresh.force_roundtrip()
+    async def close(self) -> None:
+        self._socket.close(1000, "closed")  # like a browser leaving the page
+        if self._reader is not None:
+            await asyncio.wait([self._reader], timeout=5)
+
+    async def click(self, label: str) -> None:
+        """Click the button with this label: BokehJS sends a ButtonClick event."""
+        [button] = [b for b in self.document.select({"type": Button}) if b.label == label]
+        event = MessageSentEvent(self.document, "bokeh_event", ButtonClick(button))
+        await self._send("PATCH-DOC", [event])
+
+    async def set_row_value(self, index: int, value: int | None) -> None:
+        """Type a value into a row: the change goes to the server as a model patch."""
+        self.rows()[index].value = value  # _document_patched sends it
+        await asyncio.gather(*self._sending)
+
+    async def roundtrip(self, timeout: float = SETTLE_SECONDS) -> None:
+        """Ask the server something and wait: every earlier push has then been read."""
+        await asyncio.wait_for(self._request("SERVER-INFO-REQ"), timeout)
+
+    async def wait_for(
+        self, condition: Callable[[Snapshot], bool], timeout: float = SETTLE_SECONDS
+    ) -> Snapshot:
+        """Wait until `condition(snapshot)` holds, or `timeout` passes; return the snapshot."""
+        deadline = time.monotonic() + timeout
+        while not condition(snapshot := self.snapshot()) and time.monotonic() < deadline:
+            self._changed.clear()
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
+        return snapshot
 
     def snapshot(self) -> Snapshot:
-        """Read the server's state by pulling this session again, by id.
+        values = [row.value for row in self.rows()]
+        texts = [_text(model) for model in self.document.models]
+        summary = next((text for text in texts if text.startswith("Rows: ")), "")
+        return Snapshot(values=values, summary=summary)
 
-        The synchronous client does not apply everything the server pushes, so
-        a fresh pull of the same session is the reliable view of server state.
-        """
-        with self._reopened() as fresh:
-            document = fresh.document
-            values = [row.value for row in self._rows(document)]
-            texts = [_text(model) for model in document.models]
-            [summary] = [text for text in texts if text.startswith("Rows: ")]
-            return Snapshot(values=values, summary=summary)
-
-    @contextmanager
-    def _reopened(self) -> Iterator[ClientSession]:
-        fresh = _open_session(self._url, self._loop, session_id=self.id)
-        try:
-            yield fresh
-        finally:
-            fresh.close()
-
-    def wait_for(self, condition: Callable[[Snapshot], bool]) -> Snapshot:
-        """Re-read the server's state until `condition` holds or SETTLE_SECONDS pass; return it."""
-        deadline = time.monotonic() + SETTLE_SECONDS
-        while True:
-            snapshot = self.snapshot()
-            if condition(snapshot) or time.monotonic() > deadline:
-                return snapshot
-            time.sleep(0.05)
-
-    @staticmethod
-    def _rows(document) -> list[Spinner]:
+    def rows(self) -> list[Spinner]:
         """The row inputs, in the order the page shows them."""
         return [
             model
-            for root in document.roots
+            for root in self.document.roots
             for model in _in_layout_order(root)
             if isinstance(model, Spinner) and model.title == "Enter a number"
         ]
 
+    async def _request(self, msgtype: str) -> Message:
+        message = self._protocol.create(msgtype)
+        reply = self._replies[message.header["msgid"]] = asyncio.get_running_loop().create_future()
+        await message.send(self._connection)
+        return await reply
 
-def _open_session(url: str, loop: IOLoop, session_id: str | None = None) -> ClientSession:
-    """Open (or re-open) a session; its models all came from the server."""
-    client = pull_session(session_id=session_id, url=url, io_loop=loop)
-    # Mark them known to the server, so events refer to them by id (as BokehJS does)
-    # instead of resending their definitions.
-    client.document.models.flush_synced()
-    return client
+    async def _send(self, msgtype: str, *args) -> None:
+        await self._protocol.create(msgtype, *args).send(self._connection)
+
+    def _document_patched(self, event) -> None:
+        """Local changes (a typed value) go to the server, as BokehJS sends them."""
+        if event.setter is not self:
+            task = asyncio.ensure_future(self._send("PATCH-DOC", [event]))
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+
+    async def _read(self) -> None:
+        while (fragment := await self._socket.read_message()) is not None:
+            message = await self._receiver.consume(fragment)
+            if message is None:
+                continue  # more fragments of the same message to come
+            reply_to = message.header.get("reqid")
+            if reply_to is not None:  # a reply to something we sent (OK, a pulled document, ...)
+                if reply_to in self._replies:
+                    self._replies.pop(reply_to).set_result(message)
+                continue
+            if message.msgtype == "ACK":
+                self._acknowledged.set()
+                continue
+            self.pushes += 1
+            if message.msgtype == "PATCH-DOC":
+                message.apply_to_document(self.document, self)
+                self.document.models.flush_synced()
+                self._changed.set()
+
+
+class AppSession:
+    """A LiveSession driven synchronously, so a test reads top to bottom."""
+
+    def __init__(self, url: str, loop: asyncio.AbstractEventLoop):
+        self._loop = loop
+        self.live = loop.run_until_complete(LiveSession.open(url))
+
+    @property
+    def id(self) -> str:
+        return self.live.id
+
+    @property
+    def pushes(self) -> int:
+        return self.live.pushes
+
+    def click(self, label: str) -> None:
+        self._loop.run_until_complete(self.live.click(label))
+
+    def set_row_value(self, index: int, value: int | None) -> None:
+        self._loop.run_until_complete(self.live.set_row_value(index, value))
+
+    def roundtrip(self) -> None:
+        self._loop.run_until_complete(self.live.roundtrip())
+
+    def wait_for(self, condition: Callable[[Snapshot], bool]) -> Snapshot:
+        """The session's state once `condition` holds, or after SETTLE_SECONDS."""
+        return self._loop.run_until_complete(self.live.wait_for(condition))
+
+    def now(self) -> Snapshot:
+        """The session's state once everything the server has sent so far has arrived."""
+        self.roundtrip()
+        return self.live.snapshot()
+
+    def close(self) -> None:
+        self._loop.run_until_complete(self.live.close())
+
+
+def _cookie_header(cookies: dict[str, str]) -> dict[str, str]:
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} if cookies else {}
 
 
 def _in_layout_order(model: Model) -> Iterator[Model]:
@@ -228,14 +340,12 @@ def _text(model) -> str:
 
 
 @contextmanager
-def client_loop() -> Iterator[IOLoop]:
-    """An event loop for bokeh.client, which drives it synchronously."""
+def client_loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """An event loop for driving sessions synchronously (AppSession)."""
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
     try:
-        yield IOLoop.current()
+        yield loop
     finally:
-        asyncio.set_event_loop(None)
         loop.close()
 
 

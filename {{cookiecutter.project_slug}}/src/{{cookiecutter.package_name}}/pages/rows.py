@@ -14,9 +14,10 @@ import panel as pn
 import param
 
 from ..data import load_row_limits
+from .base import Page
 
 
-class RowsPage(pn.viewable.Viewer):
+class RowsPage(Page):
     """Add rows holding random numbers, edit them, clear them; a summary keeps count."""
 
     title = "Dynamic rows"
