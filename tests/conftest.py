@@ -119,28 +119,29 @@ class SuiteBoard:
     _runs: dict[tuple[str, str], SuiteRun | str] = field(default_factory=dict)
 
     @staticmethod
-    def key(project: Path, python_version: str) -> tuple[str, str]:
-        digest = hashlib.sha256()
+    def key(project: Path, python_version: str, *pytest_args: str) -> tuple[str, str]:
+        """Runs are shared by (Python version, suite inputs, pytest arguments)."""
+        digest = hashlib.sha256("\0".join(pytest_args).encode())
         for name, data in suite_inputs(project).items():
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
         return python_version, digest.hexdigest()
 
-    def run_all(self, projects: dict[tuple[str, str], Path]) -> None:
+    def run_all(self, jobs: dict[tuple[str, str], tuple[Path, tuple[str, ...]]]) -> None:
         """Run every suite not yet run, in parallel (each run is mostly waiting on a server)."""
-        todo = {key: project for key, project in projects.items() if key not in self._runs}
-        jobs = {}
-        for key, project in todo.items():
+        todo = {key: job for key, job in jobs.items() if key not in self._runs}
+        ready = {}
+        for key, (project, pytest_args) in todo.items():
             python, origin = find_python(key[0])
             if python is None:
                 self._runs[key] = origin  # the reason to skip
                 continue
             venv = venv_for(python, project_requirements(project))
-            jobs[key] = (project, venv)
-        workers = max(2, os.cpu_count() or 2)
+            ready[key] = (project, venv, pytest_args)
+        workers = (os.cpu_count() or 2) + 1  # runs also wait (on servers, browsers)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
-                key: pool.submit(run_suite, project, venv, self.work / key[1][:16] / key[0])
-                for key, (project, venv) in jobs.items()
+                key: pool.submit(run_suite, project, venv, self.work / key[1][:16] / key[0], *args)
+                for key, (project, venv, args) in ready.items()
             }
             for key, future in futures.items():
                 self._runs[key] = future.result()
@@ -153,9 +154,10 @@ class SuiteBoard:
     def runs(self) -> list[SuiteRun | str]:
         return list(self._runs.values())
 
-    def run(self, project: Path, python_version: str) -> SuiteRun | str:
-        key = self.key(project, python_version)
-        self.run_all({key: project})
+    def run(self, project: Path, python_version: str, *pytest_args: str) -> SuiteRun | str:
+        """The run of `project`'s suite (with these pytest arguments), or why it was skipped."""
+        key = self.key(project, python_version, *pytest_args)
+        self.run_all({key: (project, pytest_args)})
         return self._runs[key]
 
 
@@ -181,12 +183,12 @@ class MatrixRuns:
 def matrix_runs(request, bakery, suite_board) -> MatrixRuns:
     """Bake every selected combination, group them, and run each group's suite once."""
     groups: dict[tuple[str, str], list[Combination]] = defaultdict(list)
-    representatives: dict[tuple[str, str], Path] = {}
+    representatives: dict[tuple[str, str], tuple[Path, tuple[str, ...]]] = {}
     for combination in selected_combinations(request.config):
         project = bakery(combination).project_path
         key = SuiteBoard.key(project, combination.context["python_version"])
         groups[key].append(combination)
-        representatives.setdefault(key, project)
+        representatives.setdefault(key, (project, ()))
     suite_board.run_all(representatives)
     return MatrixRuns(dict(groups), suite_board)
 
@@ -212,5 +214,5 @@ def pytest_terminal_summary(terminalreporter, config):
         seconds = sorted(run.seconds for run in runs)
         terminalreporter.write_line(
             f"{len(runs)} suite runs: median {seconds[len(seconds) // 2]:.1f}s, "
-            f"slowest {seconds[-1]:.1f}s (wall time, {max(2, os.cpu_count() or 2)} at a time)"
+            f"slowest {seconds[-1]:.1f}s (wall time, {(os.cpu_count() or 2) + 1} at a time)"
         )

@@ -34,6 +34,10 @@ NOT_READ_BY_GENERATED_TESTS = frozenset(
         ".gitlab-ci.yml",
         "Dockerfile",
         ".dockerignore",
+        "compose.yaml",
+        "deploy/kubernetes/deployment.yaml",
+        "deploy/kubernetes/service.yaml",
+        "deploy/kubernetes/ingress.yaml",
     }
 )
 
@@ -88,14 +92,21 @@ def expected_files(context: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
         f"src/{package}/data.py",
         f"src/{package}/layout.py",
         f"src/{package}/pages/__init__.py",
+        f"src/{package}/pages/base.py",
         f"src/{package}/pages/rows.py",
         f"src/{package}/testing.py",
+        "scripts/bench.py",
         "scripts/screenshot.py",
+        "deploy/serve.sh",
+        "deploy/nginx/nginx.conf",
         "tests/conftest.py",
+        "tests/test_bench.py",
+        "tests/test_deploy.py",
         "tests/test_layout.py",
         "tests/test_lint_config.py",
         "tests/test_namespace_guard.py",
         "tests/test_rows_page.py",
+        "tests/test_scale_out.py",
         "tests/test_session_isolation.py",
         "tests/test_ui.py",
     }
@@ -104,7 +115,8 @@ def expected_files(context: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
     if context["ci"] == "gitlab":
         files.add(".gitlab-ci.yml")
     if context["docker"] == "yes":
-        files |= {"Dockerfile", ".dockerignore"}
+        files |= {"Dockerfile", ".dockerignore", "compose.yaml"}
+        files |= {f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress")}
     if context["pre_commit"] == "yes":
         files.add(".pre-commit-config.yaml")
     if context["license"] != "Proprietary":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 
 import yaml
@@ -82,3 +83,17 @@ def test_pre_commit_config_passes_validate_config(baked, combination):
     assert config.exists() == (combination.context["pre_commit"] == "yes")
     if config.exists():
         assert checkers.pre_commit_config(config) == []
+
+
+def test_deployment_files_pass_their_linters(baked, combination):
+    project = baked.project_path
+    assert checkers.shellcheck(project / "deploy" / "serve.sh") == []
+    if combination.context["docker"] == "yes":
+        assert checkers.hadolint(project / "Dockerfile") == []
+        assert checkers.compose_schema(project / "compose.yaml") == []
+        for manifest in sorted((project / "deploy" / "kubernetes").glob("*.yaml")):
+            assert checkers.kubernetes_validate(manifest) == [], manifest.name
+
+
+def test_the_production_server_script_is_executable(baked):
+    assert os.access(baked.project_path / "deploy" / "serve.sh", os.X_OK)

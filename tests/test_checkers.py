@@ -64,3 +64,31 @@ def test_pre_commit_validate_config_flags_a_broken_config(project, tmp_path):
         text.replace("language: python", "language: no-such-language"), encoding="utf-8"
     )
     assert checkers.pre_commit_config(broken)
+
+
+def test_hadolint_flags_a_root_user_and_unpinned_base(tmp_path):
+    broken = tmp_path / "Dockerfile"
+    broken.write_text(
+        "FROM python\nRUN pip install panel\nCMD panel serve app.py\n", encoding="utf-8"
+    )
+    assert checkers.hadolint(broken)
+
+
+def test_kubernetes_validate_flags_an_unknown_field(project, tmp_path):
+    broken = tmp_path / "service.yaml"
+    text = (project / "deploy/kubernetes/service.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("sessionAffinity:", "sessionStickiness:"), encoding="utf-8")
+    assert checkers.kubernetes_validate(broken)
+
+
+def test_shellcheck_flags_an_unquoted_variable(tmp_path):
+    broken = tmp_path / "serve.sh"
+    broken.write_text("#!/bin/sh\nexec panel serve $APP\n", encoding="utf-8")
+    assert checkers.shellcheck(broken)
+
+
+def test_compose_schema_flags_a_broken_service(project, tmp_path):
+    broken = tmp_path / "compose.yaml"
+    text = (project / "compose.yaml").read_text(encoding="utf-8")
+    broken.write_text(text.replace("    expose:", "    exposes:"), encoding="utf-8")
+    assert checkers.compose_schema(broken)
