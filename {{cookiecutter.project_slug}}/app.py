@@ -9,7 +9,10 @@ only defines classes and functions.
 
 import panel as pn
 
-from {{ cookiecutter.package_name }}.layout import TITLE, create_app
+from {{ cookiecutter.package_name }}.layout import (
+    TITLE,
+    create_app,
+)
 
 pn.extension(sizing_mode="stretch_width")
 

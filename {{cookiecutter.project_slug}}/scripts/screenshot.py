@@ -13,7 +13,11 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect, sync_playwright
 
-from {{ cookiecutter.package_name }}.testing import CHROMIUM_ARGS, find_chromium, serve
+from {{ cookiecutter.package_name }}.testing import (
+    CHROMIUM_ARGS,
+    find_chromium,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,7 +4,11 @@ import html
 
 import panel as pn
 
-from {{ cookiecutter.package_name }}.layout import DESCRIPTION, TITLE, create_app
+from {{ cookiecutter.package_name }}.layout import (
+    DESCRIPTION,
+    TITLE,
+    create_app,
+)
 from {{ cookiecutter.package_name }}.pages import RowsPage
 
 

@@ -25,7 +25,12 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.testing import LiveSession, Snapshot, free_port, serve
+from {{ cookiecutter.package_name }}.testing import (
+    LiveSession,
+    Snapshot,
+    free_port,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
