@@ -28,7 +28,11 @@ from pathlib import Path
 import psutil
 from tornado.httpclient import AsyncHTTPClient
 
-from {{ cookiecutter.package_name }}.testing import LiveSession, Snapshot, serve
+from {{ cookiecutter.package_name }}.testing import (
+    LiveSession,
+    Snapshot,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -176,6 +180,13 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clicks", type=int, default=20, help="clicks per session (default 20)")
     parser.add_argument("--rows", type=int, default=300, help="rows for the large-page measure")
     parser.add_argument("--procs", type=int, default=1, help="panel serve --num-procs (default 1)")
+    parser.add_argument(
+        "--entry",
+        type=Path,
+        default=ROOT / "app.py",
+        help="the app to serve (default: app.py); any app with the same two buttons and "
+        '"Enter a number" inputs works, e.g. to compare with a plain Panel script',
+    )
     args = parser.parse_args(argv)
 
     # Closed sessions are freed after a second (fine for this client, which opens its
@@ -185,9 +196,10 @@ def main(argv: list[str] | None = None) -> dict:
     flags += ["--rest-session-info"]
     if args.procs != 1:
         flags += ["--num-procs", str(args.procs)]
-    with serve(ROOT / "app.py", *flags) as server:
+    with serve(args.entry.resolve(), *flags) as server:
         results = asyncio.run(measure(server, args.sessions, args.clicks, args.rows))
     results["procs"] = args.procs
+    results["entry"] = str(args.entry)
     print(report(results))
     return results
 

@@ -32,7 +32,7 @@ from bokeh.document import Document
 from bokeh.document.events import MessageSentEvent
 from bokeh.events import ButtonClick, DocumentReady
 from bokeh.model import Model
-from bokeh.models import Button, Spinner
+from bokeh.models import Button
 from bokeh.protocol import Protocol
 from bokeh.protocol.message import Message
 from bokeh.protocol.receiver import Receiver
@@ -136,7 +136,7 @@ def serve(entry: Path, *extra_args: str) -> Iterator[Server]:
 class Snapshot:
     """What a session shows right now."""
 
-    values: list[int | None]
+    values: list  # what each row input holds
     summary: str
 
 
@@ -237,13 +237,13 @@ class LiveSession:
         summary = next((text for text in texts if text.startswith("Rows: ")), "")
         return Snapshot(values=values, summary=summary)
 
-    def rows(self) -> list[Spinner]:
-        """The row inputs, in the order the page shows them."""
+    def rows(self) -> list[Model]:
+        """The row inputs (labelled "Enter a number"), in the order the page shows them."""
         return [
             model
             for root in self.document.roots
             for model in _in_layout_order(root)
-            if isinstance(model, Spinner) and model.title == "Enter a number"
+            if getattr(model, "title", None) == "Enter a number"
         ]
 
     async def _request(self, msgtype: str) -> Message:
