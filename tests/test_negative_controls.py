@@ -149,3 +149,17 @@ def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
     if isinstance(run, str):
         pytest.skip(run)
     assert "test_a_click_sends_nothing_to_other_sessions" in failed_tests(run), run.output[-3000:]
+
+
+def test_a_wrong_migration_example_is_caught(cookies_session, suite_board, tmp_path):
+    """The migration guide's examples are tested: break one, and its test fails."""
+    project = tmp_path / "panel-app"
+    shutil.copytree(bake(cookies_session).project_path, project)
+    guide = project / "docs" / "migrating-from-streamlit.md"
+    text = guide.read_text(encoding="utf-8")
+    assert "self.count += 1" in text
+    guide.write_text(text.replace("self.count += 1", "self.count += 2"), encoding="utf-8")
+    run = suite_board.run(project, "3.12", "-k", "migration_guide")
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert failed_tests(run) == {"test_counter"}, run.output[-3000:]
