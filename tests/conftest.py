@@ -97,7 +97,7 @@ def project_files(project: Path) -> dict[str, bytes]:
     return {
         path.relative_to(project).as_posix(): path.read_bytes()
         for path in sorted(project.rglob("*"))
-        if path.is_file()
+        if path.is_file() and ".git" not in path.relative_to(project).parts
     }
 
 
