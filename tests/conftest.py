@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,13 +111,24 @@ def suite_inputs(project: Path) -> dict[str, bytes]:
     }
 
 
+# Generated suites run on this many threads besides pytest's own: each run
+# keeps about one core busy (servers, a browser), and pytest's thread works too.
+WORKERS = os.cpu_count() or 2
+
+
 @dataclass
 class SuiteBoard:
-    """Runs generated suites, one run per distinct (Python version, suite inputs)."""
+    """Runs generated suites, one run per distinct (Python version, suite inputs).
+
+    `submit` queues runs on background threads and returns at once, so the
+    matrix runs while the rest of the tests do; `run` waits for one run, doing
+    it on the calling thread if nobody queued it.
+    """
 
     work: Path
     report: list[str] = field(default_factory=list)
-    _runs: dict[tuple[str, str], SuiteRun | str] = field(default_factory=dict)
+    _runs: dict[tuple[str, str], Future] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(WORKERS))
 
     @staticmethod
     def key(project: Path, python_version: str, *pytest_args: str) -> tuple[str, str]:
@@ -126,49 +138,71 @@ class SuiteBoard:
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
         return python_version, digest.hexdigest()
 
-    def run_all(self, jobs: dict[tuple[str, str], tuple[Path, tuple[str, ...]]]) -> None:
-        """Run every suite not yet run, in parallel (each run is mostly waiting on a server)."""
-        todo = {key: job for key, job in jobs.items() if key not in self._runs}
-        ready = {}
-        for key, (project, pytest_args) in todo.items():
-            python, origin = find_python(key[0])
-            if python is None:
-                self._runs[key] = origin  # the reason to skip
-                continue
-            venv = venv_for(python, project_requirements(project))
-            ready[key] = (project, venv, pytest_args)
-        workers = (os.cpu_count() or 2) + 1  # runs also wait (on servers, browsers)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                key: pool.submit(run_suite, project, venv, self.work / key[1][:16] / key[0], *args)
-                for key, (project, venv, args) in ready.items()
-            }
-            for key, future in futures.items():
-                self._runs[key] = future.result()
-                run = self._runs[key]
-                self.report.append(
-                    f"python {key[0]} suite {key[1][:8]}: {len(run.passed)} passed, "
-                    f"{len(run.failed)} failed, {len(run.skipped)} skipped in {run.seconds:.1f}s"
-                )
+    def _prepare(self, key, project: Path, pytest_args) -> Callable[[], SuiteRun | str]:
+        """What running this suite takes: its venv is made now, on the calling thread."""
+        python, origin = find_python(key[0])
+        if python is None:
+            return lambda: origin  # the reason to skip
+        venv = venv_for(python, project_requirements(project))
+        work = self.work / key[1][:16] / key[0]
 
-    def runs(self) -> list[SuiteRun | str]:
-        return list(self._runs.values())
+        def run() -> SuiteRun:
+            result = run_suite(project, venv, work, *pytest_args)
+            self.report.append(
+                f"python {key[0]} suite {key[1][:8]}: {len(result.passed)} passed, "
+                f"{len(result.failed)} failed, {len(result.skipped)} skipped "
+                f"in {result.seconds:.1f}s"
+            )
+            return result
+
+        return run
+
+    def submit(self, jobs: dict[tuple[str, str], tuple[Path, tuple[str, ...]]]) -> None:
+        """Queue every suite not yet run or queued; returns without waiting."""
+        for key, (project, pytest_args) in jobs.items():
+            if key not in self._runs:
+                self._runs[key] = self._pool.submit(self._prepare(key, project, pytest_args))
 
     def run(self, project: Path, python_version: str, *pytest_args: str) -> SuiteRun | str:
         """The run of `project`'s suite (with these pytest arguments), or why it was skipped."""
         key = self.key(project, python_version, *pytest_args)
-        self.run_all({key: (project, pytest_args)})
-        return self._runs[key]
+        if key not in self._runs:
+            done: Future = Future()
+            done.set_result(self._prepare(key, project, pytest_args)())
+            self._runs[key] = done
+        return self._runs[key].result()
+
+    def runs(self) -> list[SuiteRun | str]:
+        """Every run so far, waiting for those still queued."""
+        return [future.result() for future in list(self._runs.values())]
+
+    def finished(self) -> list[SuiteRun]:
+        return [
+            f.result()
+            for f in list(self._runs.values())
+            if f.done() and not f.cancelled() and isinstance(f.result(), SuiteRun)
+        ]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 SUITE_BOARD = pytest.StashKey[SuiteBoard]()
 
 
 @pytest.fixture(scope="session")
-def suite_board(request, tmp_path_factory) -> SuiteBoard:
+def suite_board(request, tmp_path_factory) -> Iterator[SuiteBoard]:
     board = SuiteBoard(tmp_path_factory.mktemp("suites"))
     request.config.stash[SUITE_BOARD] = board
-    return board
+    yield board
+    board.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _matrix_starts_first(request):
+    """Queue the matrix's suite runs before the first test, so they run alongside the rest."""
+    if any("matrix_runs" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        request.getfixturevalue("matrix_runs")
 
 
 @dataclass
@@ -181,7 +215,7 @@ class MatrixRuns:
 
 @pytest.fixture(scope="session")
 def matrix_runs(request, bakery, suite_board) -> MatrixRuns:
-    """Bake every selected combination, group them, and run each group's suite once."""
+    """Bake every selected combination, group them, and queue each group's suite run."""
     groups: dict[tuple[str, str], list[Combination]] = defaultdict(list)
     representatives: dict[tuple[str, str], tuple[Path, tuple[str, ...]]] = {}
     for combination in selected_combinations(request.config):
@@ -189,7 +223,7 @@ def matrix_runs(request, bakery, suite_board) -> MatrixRuns:
         key = SuiteBoard.key(project, combination.context["python_version"])
         groups[key].append(combination)
         representatives.setdefault(key, (project, ()))
-    suite_board.run_all(representatives)
+    suite_board.submit(representatives)
     return MatrixRuns(dict(groups), suite_board)
 
 
@@ -209,10 +243,10 @@ def pytest_terminal_summary(terminalreporter, config):
     )
     for line in board.report:
         terminalreporter.write_line(line)
-    runs = [run for run in board._runs.values() if isinstance(run, SuiteRun)]
+    runs = board.finished()
     if runs:
         seconds = sorted(run.seconds for run in runs)
         terminalreporter.write_line(
             f"{len(runs)} suite runs: median {seconds[len(seconds) // 2]:.1f}s, "
-            f"slowest {seconds[-1]:.1f}s (wall time, {(os.cpu_count() or 2) + 1} at a time)"
+            f"slowest {seconds[-1]:.1f}s (wall time, up to {WORKERS + 1} at a time)"
         )

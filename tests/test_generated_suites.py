@@ -8,9 +8,11 @@ every selected combination belongs to exactly one run.
 from __future__ import annotations
 
 import math
+import shutil
 
 import pytest
 
+import checkers
 from conftest import project_files, selected_combinations, suite_inputs
 from generated_suites import chromium_for_suites
 from matrix import NOT_READ_BY_GENERATED_TESTS, OPTIONS, all_combinations
@@ -49,6 +51,28 @@ def test_no_suite_run_reads_a_file_that_runs_may_differ_in(matrix_runs):
     for run in runs:
         assert run.opened, "the audit hook recorded nothing; it is not working"
         assert not run.opened & NOT_READ_BY_GENERATED_TESTS, run.project
+
+
+# ruff, a Rust binary out of the audit hook's sight, reads more than .py files: it
+# formats the Python blocks in Markdown. Of the files runs may differ in, it reads
+# only README.md, and test_bake.py runs ruff on every combination's README itself.
+RUFF_READS_PER_COMBINATION = {"README.md"}
+
+
+def test_of_the_files_runs_may_differ_in_ruff_reads_only_those_checked_per_combination(
+    bakery, tmp_path
+):
+    project = tmp_path / "project"
+    shutil.copytree(bakery(all_combinations()[0]).project_path, project)
+    probed = []
+    for name in NOT_READ_BY_GENERATED_TESTS:
+        if (project / name).is_file():  # a badly formatted Python block, which ruff would flag
+            with (project / name).open("a", encoding="utf-8") as file:
+                file.write("\n```python\nx=[ 1 ,2 ]\n```\n")
+            probed.append(name)
+    assert "README.md" in probed
+    flagged = {line.split(":")[0] for line in checkers.ruff([project])[project.resolve()]}
+    assert flagged == RUFF_READS_PER_COMBINATION
 
 
 def test_generated_suite_passes(bakery, combination, matrix_runs):
