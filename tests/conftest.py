@@ -139,14 +139,14 @@ class SuiteBoard:
         return python_version, digest.hexdigest()
 
     def _prepare(self, key, project: Path, pytest_args) -> Callable[[], SuiteRun | str]:
-        """What running this suite takes: its venv is made now, on the calling thread."""
+        """What running this suite takes (making its venv first, if no run has yet)."""
         python, origin = find_python(key[0])
         if python is None:
             return lambda: origin  # the reason to skip
-        venv = venv_for(python, project_requirements(project))
         work = self.work / key[1][:16] / key[0]
 
         def run() -> SuiteRun:
+            venv = venv_for(python, project_requirements(project))
             result = run_suite(project, venv, work, *pytest_args)
             self.report.append(
                 f"python {key[0]} suite {key[1][:8]}: {len(result.passed)} passed, "

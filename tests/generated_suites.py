@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 import xml.etree.ElementTree as ET
@@ -112,6 +113,17 @@ def venv_for(python: str, requirements: list[str]) -> Path:
         "\n".join([version, *sorted(requirements), CONSTRAINTS.read_text()]).encode()
     ).hexdigest()[:16]
     venv = VENVS / f"py{version.split()[0]}-{key}"
+    with _LOCKS_LOCK:
+        lock = _VENV_LOCKS.setdefault(venv, threading.Lock())
+    with lock:  # suites run on several threads; the first to need a venv makes it
+        return _make_venv(venv, python, requirements)
+
+
+_LOCKS_LOCK = threading.Lock()
+_VENV_LOCKS: dict[Path, threading.Lock] = {}
+
+
+def _make_venv(venv: Path, python: str, requirements: list[str]) -> Path:
     marker = venv / ".complete"
     if marker.exists():
         return venv
