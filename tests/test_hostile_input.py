@@ -172,5 +172,19 @@ USER_TEXT = re.compile(
     ids=lambda p: str(p.relative_to(ROOT / "{{cookiecutter.project_slug}}")),
 )
 def test_user_text_reaches_toml_yaml_and_python_only_through_an_escaping_filter(path):
-    for match in USER_TEXT.finditer(path.read_text(encoding="utf-8")):
-        assert re.search(r"\|\s*(toml_str|py_str)\s*$", match.group(2)), match.group(0)
+    assert unescaped_user_text(path.read_text(encoding="utf-8")) == []
+
+
+def unescaped_user_text(source: str) -> list[str]:
+    return [
+        match.group(0)
+        for match in USER_TEXT.finditer(source)
+        if not re.search(r"\|\s*(toml_str|py_str)\s*$", match.group(2))
+    ]
+
+
+def test_the_escaping_check_tells_pasted_text_from_filtered_text():
+    assert unescaped_user_text('name = "{{ cookiecutter.author_name }}"') != []
+    assert unescaped_user_text("TITLE = {{ cookiecutter.project_name | trim }}") != []
+    assert unescaped_user_text("description = {{ cookiecutter.description | toml_str }}") == []
+    assert unescaped_user_text("TITLE = {{ cookiecutter.project_name|py_str }}") == []
