@@ -198,6 +198,11 @@ def suite_board(request, tmp_path_factory) -> Iterator[SuiteBoard]:
     board.close()
 
 
+def pytest_collection_modifyitems(items):
+    """Tests that wait for the matrix's suite runs go last: the others run meanwhile."""
+    items.sort(key=lambda item: "matrix_runs" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _matrix_starts_first(request):
     """Queue the matrix's suite runs before the first test, so they run alongside the rest."""
