@@ -21,6 +21,7 @@ FIGURES = {
     "sessions", "session_create_ms_p50", "session_create_ms_p95", "rss_mb_per_session",
     "rss_mb_after_close", "cpu_ms_per_click_0_rows", "cpu_ms_per_click_300_rows",
     "clicks_lost", "cross_session_rows", "msgs_to_idle_session_per_click",
+    "rss_mb_per_session_second_wave",
 }  # fmt: skip
 
 
