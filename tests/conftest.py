@@ -111,9 +111,11 @@ def suite_inputs(project: Path) -> dict[str, bytes]:
     }
 
 
-# Generated suites run on this many threads besides pytest's own: each run
-# keeps about one core busy (servers, a browser), and pytest's thread works too.
-WORKERS = os.cpu_count() or 2
+# Generated suites run on this many threads besides pytest's own. A run spends
+# much of its time waiting (on servers, a browser, timeouts), so one more than
+# the cores keeps them busy (with only 2 threads on 2 cores, the full matrix's
+# 96 runs took 27 minutes in a CI run).
+WORKERS = (os.cpu_count() or 2) + 1
 
 
 @dataclass
