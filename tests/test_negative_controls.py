@@ -10,6 +10,7 @@ as HTML must be caught by the browser test once the escaping is removed.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -134,17 +135,25 @@ def test_a_warning_logged_by_the_served_app_fails_its_suite(cookies_session, sui
     assert "UserWarning: deliberately noisy" in run.output
 
 
+def default_project_with(cookies_session, tmp_path, name: str, old: str, new: str) -> Path:
+    """A copy of the default project with `old` replaced by `new` in file `name`."""
+    project = tmp_path / "panel-app"
+    shutil.copytree(bake(cookies_session).project_path, project)
+    path = project / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return project
+
+
 def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
     cookies_session, suite_board, tmp_path
 ):
     """Panel templates' own busy indicator is shared by the process: put it back, and the
     generated test that counts messages to an idle session must fail."""
-    project = tmp_path / "panel-app"
-    shutil.copytree(bake(cookies_session).project_path, project)
-    layout = project / "src" / "panel_app" / "layout.py"
-    source = layout.read_text(encoding="utf-8")
-    assert "busy_indicator=None," in source
-    layout.write_text(source.replace("busy_indicator=None,", ""), encoding="utf-8")
+    project = default_project_with(
+        cookies_session, tmp_path, "src/panel_app/layout.py", "busy_indicator=None,", ""
+    )
     run = suite_board.run(project, "3.12", "-k", "sends_nothing_to_other_sessions")
     if isinstance(run, str):
         pytest.skip(run)
@@ -153,12 +162,13 @@ def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
 
 def test_a_wrong_migration_example_is_caught(cookies_session, suite_board, tmp_path):
     """The migration guide's examples are tested: break one, and its test fails."""
-    project = tmp_path / "panel-app"
-    shutil.copytree(bake(cookies_session).project_path, project)
-    guide = project / "docs" / "migrating-from-streamlit.md"
-    text = guide.read_text(encoding="utf-8")
-    assert "self.count += 1" in text
-    guide.write_text(text.replace("self.count += 1", "self.count += 2"), encoding="utf-8")
+    project = default_project_with(
+        cookies_session,
+        tmp_path,
+        "docs/migrating-from-streamlit.md",
+        "self.count += 1",
+        "self.count += 2",
+    )
     run = suite_board.run(project, "3.12", "-k", "migration_guide")
     if isinstance(run, str):
         pytest.skip(run)
