@@ -179,10 +179,10 @@ class SuiteBoard:
         return [future.result() for future in list(self._runs.values())]
 
     def finished(self) -> list[SuiteRun]:
+        """The runs that have ended (for the summary, which must not wait or raise)."""
+        done = [f for f in list(self._runs.values()) if f.done() and not f.cancelled()]
         return [
-            f.result()
-            for f in list(self._runs.values())
-            if f.done() and not f.cancelled() and isinstance(f.result(), SuiteRun)
+            f.result() for f in done if f.exception() is None and isinstance(f.result(), SuiteRun)
         ]
 
     def close(self) -> None:
