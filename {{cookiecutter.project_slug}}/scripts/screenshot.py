@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def take(page: Page, url: str, path: Path, rows: int = 3) -> None:
     """Open the app in `page`, add `rows` rows, and save what the page shows."""
     page.goto(url)
+    # Click only once the app has loaded: a click before that can be lost under load.
+    expect(page.get_by_text(re.compile(r"^Rows: 0,"))).to_be_visible(timeout=30_000)
     for n in range(1, rows + 1):  # one click at a time, as a person would
         page.get_by_role("button", name="Add new row").click()
         expect(page.get_by_text(re.compile(rf"^Rows: {n},"))).to_be_visible(timeout=30_000)
