@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,14 @@ def project(cookies_session, tmp_path_factory):
     return target
 
 
+def broken_copy(source: Path, broken: Path, old: str, new: str) -> Path:
+    """`source` copied to `broken` with `old` replaced by `new` (which must be there)."""
+    text = source.read_text(encoding="utf-8")
+    assert old in text, f"{source.name} no longer contains {old!r}"
+    broken.write_text(text.replace(old, new), encoding="utf-8")
+    return broken
+
+
 def test_ruff_flags_lint_and_formatting(project):
     (project / "src/panel_app/bad.py").write_text("import os\nx=[1,2]\n", encoding="utf-8")
     problems = checkers.ruff([project])[project.resolve()]
@@ -29,25 +38,29 @@ def test_ruff_flags_lint_and_formatting(project):
 
 
 def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
-    broken = tmp_path / "pyproject.toml"
-    text = (project / "pyproject.toml").read_text(encoding="utf-8")
-    broken.write_text(text.replace('name = "panel-app"', 'name = "panel app!"'), encoding="utf-8")
+    broken = broken_copy(
+        project / "pyproject.toml",
+        tmp_path / "pyproject.toml",
+        'name = "panel-app"',
+        'name = "panel app!"',
+    )
     assert checkers.validate_pyproject(broken)
 
 
 def test_actionlint_flags_a_broken_workflow(project, tmp_path):
-    broken = tmp_path / "ci.yml"
-    text = (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
-    broken.write_text(
-        text.replace("runs-on: ubuntu-latest", "runs-on: ${{ matrix.nope }}"), encoding="utf-8"
+    broken = broken_copy(
+        project / ".github/workflows/ci.yml",
+        tmp_path / "ci.yml",
+        "runs-on: ubuntu-latest",
+        "runs-on: ${{ matrix.nope }}",
     )
     assert checkers.actionlint(broken)
 
 
 def test_github_workflow_schema_flags_a_broken_workflow(project, tmp_path):
-    broken = tmp_path / "ci.yml"
-    text = (project / ".github/workflows/ci.yml").read_text(encoding="utf-8")
-    broken.write_text(text.replace("runs-on:", "runs_on:"), encoding="utf-8")
+    broken = broken_copy(
+        project / ".github/workflows/ci.yml", tmp_path / "ci.yml", "runs-on:", "runs_on:"
+    )
     assert checkers.github_workflow_schema(broken)
 
 
@@ -58,10 +71,11 @@ def test_gitlab_schema_flags_a_broken_pipeline(tmp_path):
 
 
 def test_pre_commit_validate_config_flags_a_broken_config(project, tmp_path):
-    broken = tmp_path / ".pre-commit-config.yaml"
-    text = (project / ".pre-commit-config.yaml").read_text(encoding="utf-8")
-    broken.write_text(
-        text.replace("language: python", "language: no-such-language"), encoding="utf-8"
+    broken = broken_copy(
+        project / ".pre-commit-config.yaml",
+        tmp_path / ".pre-commit-config.yaml",
+        "language: python",
+        "language: no-such-language",
     )
     assert checkers.pre_commit_config(broken)
 
@@ -75,9 +89,12 @@ def test_hadolint_flags_a_root_user_and_unpinned_base(tmp_path):
 
 
 def test_kubernetes_validate_flags_an_unknown_field(project, tmp_path):
-    broken = tmp_path / "service.yaml"
-    text = (project / "deploy/kubernetes/service.yaml").read_text(encoding="utf-8")
-    broken.write_text(text.replace("sessionAffinity:", "sessionStickiness:"), encoding="utf-8")
+    broken = broken_copy(
+        project / "deploy/kubernetes/service.yaml",
+        tmp_path / "service.yaml",
+        "sessionAffinity:",
+        "sessionStickiness:",
+    )
     assert checkers.kubernetes_validate(broken)
 
 
@@ -88,7 +105,7 @@ def test_shellcheck_flags_an_unquoted_variable(tmp_path):
 
 
 def test_compose_schema_flags_a_broken_service(project, tmp_path):
-    broken = tmp_path / "compose.yaml"
-    text = (project / "compose.yaml").read_text(encoding="utf-8")
-    broken.write_text(text.replace("    expose:", "    exposes:"), encoding="utf-8")
+    broken = broken_copy(
+        project / "compose.yaml", tmp_path / "compose.yaml", "    expose:", "    exposes:"
+    )
     assert checkers.compose_schema(broken)
