@@ -42,6 +42,8 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 STARTUP_SECONDS = 60
 SETTLE_SECONDS = 10
+# In a served app's log, these tracebacks mean a client left (see Server.problems).
+CLIENT_LEFT = ("WebSocketClosedError", "assert self._session is not None")
 
 
 def free_port() -> int:
@@ -71,15 +73,17 @@ class Server:
     def problems(self) -> list[str]:
         """Log records with a traceback or a warning, but for clients hanging up.
 
-        A browser that closes while the server writes to it makes Tornado log a
-        WebSocketClosedError traceback: that is the client leaving, not a bug.
+        A client leaving is not a bug, yet Bokeh logs tracebacks for it: a
+        WebSocketClosedError when the server writes to a closed socket, and
+        `assert self._session is not None` when a keep-alive ping finds the
+        socket closing and drops its session before the last messages are read.
         """
         records = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", self.output())
         return [
             record
             for record in records
             if ("Traceback" in record or "Warning" in record)
-            and "WebSocketClosedError" not in record
+            and not any(sign in record for sign in CLIENT_LEFT)
         ]
 
 
