@@ -92,7 +92,7 @@ def hostile_project(cookies_session):
 
 @needs_chromium
 def test_hostile_project_text_is_shown_as_text(hostile_project, suite_board):
-    run = suite_board.run(hostile_project, "3.12")
+    run = suite_board.run(hostile_project, "3.12", "-k", "shown_as_text")
     if isinstance(run, str):
         pytest.skip(run)
     assert run.returncode == 0, run.output[-4000:]
@@ -115,7 +115,7 @@ def test_without_escaping_the_browser_test_catches_the_injection(
         assert escaped in source
         source = source.replace(escaped, raw)
     layout.write_text(source, encoding="utf-8")
-    run = suite_board.run(unescaped, "3.12")
+    run = suite_board.run(unescaped, "3.12", "-k", "shown_as_text")
     if isinstance(run, str):
         pytest.skip(run)
     assert "test_the_project_name_and_description_are_shown_as_text" in failed_tests(run)
@@ -127,7 +127,7 @@ def test_a_warning_logged_by_the_served_app_fails_its_suite(cookies_session, sui
     app = project / "app.py"
     noisy = '\n__import__("warnings").warn("deliberately noisy", UserWarning, stacklevel=1)\n'
     app.write_text(app.read_text(encoding="utf-8") + noisy, encoding="utf-8")
-    run = suite_board.run(project, "3.12")
+    run = suite_board.run(project, "3.12", "-k", "session_isolation")  # tests that serve app.py
     if isinstance(run, str):
         pytest.skip(run)
     assert run.returncode != 0
@@ -173,3 +173,24 @@ def test_a_wrong_migration_example_is_caught(cookies_session, suite_board, tmp_p
     if isinstance(run, str):
         pytest.skip(run)
     assert failed_tests(run) == {"test_counter"}, run.output[-3000:]
+
+
+@needs_chromium
+def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
+    cookies_session, suite_board, tmp_path
+):
+    """Every tab a ui test opens is checked when the test ends: a broken image on the
+    page (a 404 and a console error) fails the test even though it never looks for it."""
+    project = default_project_with(
+        cookies_session,
+        tmp_path,
+        "src/panel_app/layout.py",
+        'main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],',
+        'main=[pn.pane.HTML(\'<img src="missing.png">\'), main],',
+    )
+    run = suite_board.run(project, "3.12", "-k", "two_browser_sessions")
+    if isinstance(run, str):
+        pytest.skip(run)
+    assert failed_tests(run) == {"test_two_browser_sessions_never_share_rows"}, run.output[-3000:]
+    assert "the browser reported:" in run.output
+    assert "missing.png" in run.output

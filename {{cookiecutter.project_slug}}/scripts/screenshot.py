@@ -22,9 +22,8 @@ from {{ cookiecutter.package_name }}.testing import (
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def take(page: Page, url: str, path: Path, rows: int = 3) -> None:
-    """Open the app in `page`, add `rows` rows, and save what the page shows."""
-    page.goto(url)
+def take(page: Page, path: Path, rows: int = 3) -> None:
+    """In `page`, which shows the app, add `rows` rows and save what the page shows."""
     # Click only once the app has loaded: a click before that can be lost under load.
     expect(page.get_by_text(re.compile(r"^Rows: 0,"))).to_be_visible(timeout=30_000)
     for n in range(1, rows + 1):  # one click at a time, as a person would
@@ -45,7 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     with serve(ROOT / "app.py") as server, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=[*CHROMIUM_ARGS])
         page = browser.new_page(viewport={"width": width, "height": height})
-        take(page, server.app_url, args.path, args.rows)
+        page.goto(server.app_url)
+        take(page, args.path, args.rows)
         browser.close()
     print(f"wrote {args.path}")
 

@@ -88,13 +88,19 @@ class Tab:
 
 @pytest.fixture
 def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
-    """Open the app in new browser contexts (new sessions); all are closed after the test."""
+    """Open the app in new browser contexts (new sessions); all are closed after the test.
+
+    When the test ends, every tab it opened must have had no console errors, no
+    failed requests and no requests offsite but to OFFSITE_HOSTS_ALLOWED.
+    """
     contexts: list[BrowserContext] = []
+    tabs: list[Tab] = []
 
     def open_() -> Tab:
         context = browser.new_context()
         contexts.append(context)
         tab = Tab(context.new_page())
+        tabs.append(tab)
 
         def answer_offsite(route: Route) -> None:
             tab.offsite.append(route.request.url)
@@ -111,8 +117,13 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
         return tab
 
     yield open_
+    problems = []
+    for tab in tabs:
+        tab.page.wait_for_load_state("networkidle")  # what loads late counts too
+        problems += tab.problems + [f"offsite: {url}" for url in tab.unexpected_offsite()]
     for context in contexts:
         context.close()
+    assert not problems, "the browser reported:\n" + "\n".join(problems)
 
 
 def _offsite(url: str) -> bool:
