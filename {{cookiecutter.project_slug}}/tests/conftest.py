@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
 
 from {{ cookiecutter.package_name }}.testing import (
     CHROMIUM_ARGS,
@@ -109,7 +110,7 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
         context.route(_offsite, answer_offsite)
         tab.page.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
         tab.page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
-        tab.page.on("requestfailed", lambda r: tab.problems.append(f"{r.failure}: {r.url}"))
+        tab.page.on("requestfailed", partial(_request_failed, tab))
         tab.page.on(
             "response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}")
         )
@@ -124,6 +125,12 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
     for context in contexts:
         context.close()
     assert not problems, "the browser reported:\n" + "\n".join(problems)
+
+
+def _request_failed(tab: Tab, request: Request) -> None:
+    # ERR_ABORTED is the browser cancelling, e.g. a reload while a file still loads.
+    if request.failure != "net::ERR_ABORTED":
+        tab.problems.append(f"{request.failure}: {request.url}")
 
 
 def _offsite(url: str) -> bool:
