@@ -146,6 +146,14 @@ def default_project_with(cookies_session, tmp_path, name: str, old: str, new: st
     return project
 
 
+def run_selected(suite_board, project: Path, selection: str):
+    """The run of the tests in `project` that `-k selection` picks (skips if it cannot run)."""
+    run = suite_board.run(project, "3.12", "-k", selection)
+    if isinstance(run, str):
+        pytest.skip(run)
+    return run
+
+
 def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
     cookies_session, suite_board, tmp_path
 ):
@@ -154,9 +162,7 @@ def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
     project = default_project_with(
         cookies_session, tmp_path, "src/panel_app/layout.py", "busy_indicator=None,", ""
     )
-    run = suite_board.run(project, "3.12", "-k", "sends_nothing_to_other_sessions")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = run_selected(suite_board, project, "sends_nothing_to_other_sessions")
     assert "test_a_click_sends_nothing_to_other_sessions" in failed_tests(run), run.output[-3000:]
 
 
@@ -169,9 +175,7 @@ def test_a_wrong_migration_example_is_caught(cookies_session, suite_board, tmp_p
         "self.count += 1",
         "self.count += 2",
     )
-    run = suite_board.run(project, "3.12", "-k", "migration_guide")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = run_selected(suite_board, project, "migration_guide")
     assert failed_tests(run) == {"test_counter"}, run.output[-3000:]
 
 
@@ -186,11 +190,9 @@ def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
         tmp_path,
         "src/panel_app/layout.py",
         'main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],',
-        'main=[pn.pane.HTML(\'<img src="missing.png">\'), main],',
+        "main=[pn.pane.HTML('<img src=\"missing.png\">'), main],",
     )
-    run = suite_board.run(project, "3.12", "-k", "two_browser_sessions")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = run_selected(suite_board, project, "two_browser_sessions")
     assert failed_tests(run) == {"test_two_browser_sessions_never_share_rows"}, run.output[-3000:]
     assert "the browser reported:" in run.output
     assert "missing.png" in run.output
