@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Request, Route, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from {{ cookiecutter.package_name }}.testing import (
     CHROMIUM_ARGS,
@@ -94,12 +94,10 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
     When the test ends, every tab it opened must have had no console errors, no
     failed requests and no requests offsite but to OFFSITE_HOSTS_ALLOWED.
     """
-    contexts: list[BrowserContext] = []
     tabs: list[Tab] = []
 
     def open_() -> Tab:
         context = browser.new_context()
-        contexts.append(context)
         tab = Tab(context.new_page())
         tabs.append(tab)
 
@@ -122,8 +120,8 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
     for tab in tabs:
         tab.page.wait_for_load_state("networkidle")  # what loads late counts too
         problems += tab.problems + [f"offsite: {url}" for url in tab.unexpected_offsite()]
-    for context in contexts:
-        context.close()
+    for tab in tabs:
+        tab.page.context.close()
     assert not problems, "the browser reported:\n" + "\n".join(problems)
 
 
