@@ -17,10 +17,20 @@ from jinja2.ext import Extension
 _SHORT_ESCAPES = {"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
 
+# Bidirectional controls reorder how a line is displayed, so raw in source code
+# they can make it read differently from what runs ("Trojan Source", CVE-2021-42574).
+_BIDI_CONTROLS = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
 def _needs_escape(char: str) -> bool:
-    """Control and line-separator characters: invisible, and illegal raw in TOML."""
+    """Control, line-separator and bidi characters: invisible, and illegal or risky raw."""
     code = ord(char)
-    return code < 0x20 or 0x7F <= code <= 0x9F or code in (0x2028, 0x2029, 0xFEFF)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in (0x2028, 0x2029, 0xFEFF)
+        or code in _BIDI_CONTROLS
+    )
 
 
 def _escape(char: str) -> str:

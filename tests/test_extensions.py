@@ -20,6 +20,7 @@ NASTY = [
     "back\\slash at the end\\",
     "tab\tnewline\nreturn\rnull\x00 del\x7f c1\x85",
     "line\u2028separator\u2029 bom\ufeff",
+    "bidi: \u202eevil\u202c \u2066isolate\u2069 \u200fmark",
     "accents: café, Ñandú",
     "CJK: 数据仪表板",
     "emoji: 📊🐍",
@@ -49,3 +50,11 @@ def test_py_str_output_is_already_ruff_formatted(tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("quote", [toml_str, py_str])
+def test_invisible_and_bidi_characters_are_written_as_escapes(quote):
+    """Whoever reads the generated file sees them; none can reorder the line it is on."""
+    literal = quote("a\u202eb\u2066c\u2069\x00d\ufeff")
+    assert literal.isascii()
+    assert "\\u202e" in literal
