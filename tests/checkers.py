@@ -18,6 +18,9 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hatchling.metadata.core import ProjectMetadata
+from hatchling.metadata.spec import get_core_metadata_constructors
+from hatchling.plugin.manager import PluginManager
 from validate_pyproject import api as validate_pyproject_api
 from validate_pyproject import errors as validate_pyproject_errors
 
@@ -79,6 +82,20 @@ def validate_pyproject(path: Path) -> list[str]:
         validate_pyproject_api.Validator()(tomllib.loads(path.read_text(encoding="utf-8")))
     except validate_pyproject_errors.ValidationError as error:
         return [f"{path.name}: {error.message}"]
+    return []
+
+
+def package_metadata(project: Path) -> list[str]:
+    """The core metadata `pip install .` makes, written by the project's build backend.
+
+    hatchling checks more than the pyproject schema does: an author needs a name or
+    an email, and the email must be one it can put in an `Author-email` header.
+    """
+    constructors = get_core_metadata_constructors()
+    try:
+        constructors[max(constructors)](ProjectMetadata(str(project), PluginManager()))
+    except (ValueError, TypeError) as error:  # how hatchling reports bad metadata
+        return [f"pyproject.toml: {error}"]
     return []
 
 

@@ -66,6 +66,10 @@ def test_pyproject_passes_validate_pyproject(baked):
     assert checkers.validate_pyproject(baked.project_path / "pyproject.toml") == []
 
 
+def test_the_build_backend_writes_the_package_metadata(baked):
+    assert checkers.package_metadata(baked.project_path) == []
+
+
 def test_ci_config_passes_its_linter(baked, combination):
     ci = combination.context["ci"]
     if ci == "github":

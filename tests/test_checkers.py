@@ -47,6 +47,19 @@ def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
     assert checkers.validate_pyproject(broken)
 
 
+def test_the_build_backend_flags_an_author_it_cannot_write(project, tmp_path):
+    broken = tmp_path / "panel-app"
+    shutil.copytree(project, broken)
+    broken_copy(
+        project / "pyproject.toml",
+        broken / "pyproject.toml",
+        'name = "Your Name"',
+        'name = "", email = "jöe@example.com"',
+    )
+    assert checkers.package_metadata(project) == []
+    assert checkers.package_metadata(broken)
+
+
 def test_actionlint_flags_a_broken_workflow(project, tmp_path):
     broken = broken_copy(
         project / ".github/workflows/ci.yml",
