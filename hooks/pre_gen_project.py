@@ -13,6 +13,8 @@ import keyword
 import re
 import sys
 import unicodedata
+from email.errors import MessageError
+from email.headerregistry import Address
 
 # All answers, as cookiecutter rendered them. tojson escapes every quote, so the
 # raw string cannot end early, and json.loads restores the exact text.
@@ -21,6 +23,12 @@ TEXT_FIELDS = (
     "project_name", "project_slug", "package_name", "description",
     "author_name", "author_email", "version",
 )  # fmt: skip
+# cookiecutter renders answers given on its command line as Jinja, and `cruft
+# update` re-renders the answers it stored: an expression in double braces would
+# be replaced by its value, a stray block tag would stop the update. So text typed
+# at a prompt may not contain Jinja's openers. (This file is itself rendered by
+# Jinja, hence the split strings.)
+JINJA_OPENERS = ("{" + "{", "{" + "%", "{" + "#")
 
 # Import names the generated project depends on, or files at its root that
 # `import <package_name>` would pick up instead of the package.
@@ -71,6 +79,13 @@ def problems(answers: dict[str, str]) -> list[str]:
             found.append(
                 f"{key} must be one line of text, but it contains {', '.join(bad)}; remove them."
             )
+        opener = next((o for o in JINJA_OPENERS if o in value), None)
+        if opener:
+            found.append(
+                f"{key} contains {opener!r}, which cookiecutter and cruft read as Jinja when they "
+                "reuse your answers (cruft update would break or change the text); "
+                "remove it, or put a space between the two characters."
+            )
 
     if not answers["project_name"].strip():
         found.append("project_name is empty; type a name such as 'Sales Dashboard'.")
@@ -113,9 +128,15 @@ def problems(answers: dict[str, str]) -> list[str]:
         )
 
     email = answers["author_email"]
-    if email and not EMAIL.fullmatch(email):
+    if email and not (EMAIL.fullmatch(email) and metadata_accepts(email)):
         found.append(
-            f"author_email {email!r} is not an email address; type e.g. 'jane@example.com', or leave it empty."
+            f"author_email {email!r} is not an email address that package metadata accepts; "
+            "type e.g. 'jane@example.com', or leave it empty."
+        )
+    if not email and not answers["author_name"].strip():
+        found.append(
+            "author_name and author_email are both empty, and a package needs one; "
+            "type a name (yours or your team's)."
         )
     if email and "," in answers["author_name"]:
         found.append(
@@ -123,9 +144,24 @@ def problems(answers: dict[str, str]) -> list[str]:
             "(it becomes 'Name <email>' in the package metadata); drop the comma."
         )
 
-    if not VERSION.fullmatch(answers["version"]):
+    version = VERSION.fullmatch(answers["version"])
+    if not version:
         found.append(f"version {answers['version']!r} is not a PEP 440 version; type e.g. '0.1.0'.")
+    elif version["local"] or version["epoch"]:
+        found.append(
+            f"version {answers['version']!r} has a local part ('+...') or an epoch ('N!'), "
+            "which PyPI and image tags refuse; type a public version, e.g. '0.1.0'."
+        )
     return found
+
+
+def metadata_accepts(address: str) -> bool:
+    """Whether the build backend can write it: hatchling parses it with this class."""
+    try:
+        Address(addr_spec=address)
+    except (ValueError, MessageError):  # header defects are ValueErrors
+        return False
+    return True
 
 
 def main() -> int:

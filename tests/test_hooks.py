@@ -10,6 +10,7 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.hooks import run_hook
 from cookiecutter.main import _patch_import_path_for_repo
 
+import checkers
 from conftest import bake, project_files
 from matrix import ROOT
 
@@ -32,6 +33,15 @@ REFUSED = {
     "empty name": ({"project_name": "   ", "project_slug": "my-app"}, "project_name is empty"),
     "email without @": ({"author_email": "jane.example.com"}, "author_email 'jane.example.com' is not an email address"),
     "email without domain dot": ({"author_email": "jane@localhost"}, "is not an email address"),
+    "email the build backend refuses": ({"author_email": "jöe@example.com"}, "is not an email address that package metadata accepts"),
+    "email with a semicolon": ({"author_email": "a;b@example.com"}, "type e.g. 'jane@example.com', or leave it empty"),
+    "no author at all": ({"author_name": "", "author_email": ""}, "author_name and author_email are both empty"),
+    # Answers given here are rendered by cookiecutter; raw blocks deliver the braces literally,
+    # as typing them at a prompt does.
+    "Jinja in a description": ({"description": "{% raw %}says {{ hi }}{% endraw %}"}, "description contains '{{', which cookiecutter and cruft read as Jinja"),
+    "Jinja comment in a name": ({"project_name": "{% raw %}App {# v2 #}{% endraw %}", "project_slug": "app-v2"}, "project_name contains '{#'"),
+    "local version": ({"version": "0.1.0+local"}, "has a local part ('+...') or an epoch ('N!')"),
+    "version with an epoch": ({"version": "1!2.0"}, "type a public version, e.g. '0.1.0'"),
     "version": ({"version": "one"}, "version 'one' is not a PEP 440 version; type e.g. '0.1.0'"),
     "two-line description": ({"description": "first\nsecond"}, "description must be one line of text, but it contains U+000A"),
     "comma in author with email": ({"author_name": "Doe, Jane", "author_email": "jane@example.com"}, "cannot contain a comma"),
@@ -86,6 +96,7 @@ def test_odd_but_valid_text_bakes_into_a_project_that_holds_it_literally(cookies
     }
     assert constants["TITLE"] == ODD_BUT_VALID["project_name"]
     assert constants["DESCRIPTION"] == ODD_BUT_VALID["description"]
+    assert checkers.package_metadata(project) == []
 
 
 def test_odd_but_valid_text_still_passes_the_generated_suite(cookies, suite_board):
