@@ -40,7 +40,7 @@ def test_every_section_shows_streamlit_then_panel():
     for title, blocks in sections().items():
         kinds = ["panel" if "import panel" in code else "streamlit" for code in blocks]
         assert kinds[-1] == "panel", title
-        assert "streamlit" in kinds or title == "Multipage apps", title
+        assert kinds[0] == "streamlit", title
 
 
 def test_counter():
