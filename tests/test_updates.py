@@ -76,9 +76,11 @@ def test_cruft_brings_a_template_change_into_a_project_and_keeps_the_users_edits
     assert (project / ".cruft.json").exists()
     run("git", "init", "-q", "-b", "main", cwd=project)
     commit(project, "generated")
-    readme = project / "README.md"
+    readme, gitignore = project / "README.md", project / ".gitignore"
     readme.write_text(readme.read_text() + "\n## Team notes\n\nOur own words.\n")
-    commit(project, "our notes")
+    # An edit to the very file the template will change, in another place.
+    gitignore.write_text("# Ours\n.env.local\n" + gitignore.read_text())
+    commit(project, "our notes and ignores")
 
     run(BIN / "cruft", "check", cwd=project)  # up to date
     change_the_template(template_repo)
@@ -87,7 +89,8 @@ def test_cruft_brings_a_template_change_into_a_project_and_keeps_the_users_edits
     assert "out of date" in stale.stdout + stale.stderr
 
     run(BIN / "cruft", "update", "--skip-apply-ask", cwd=project)
-    assert "# Added by template v2" in (project / ".gitignore").read_text()
+    assert "# Added by template v2" in gitignore.read_text()
+    assert gitignore.read_text().startswith("# Ours\n.env.local\n")
     assert "Our own words." in readme.read_text()
     run(BIN / "cruft", "check", cwd=project)
 
