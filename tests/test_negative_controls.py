@@ -119,6 +119,7 @@ def test_without_escaping_the_browser_test_catches_the_injection(
     if isinstance(run, str):
         pytest.skip(run)
     assert "test_the_project_name_and_description_are_shown_as_text" in failed_tests(run)
+    assert "project text ran as script" in run.output, run.output[-3000:]
 
 
 def test_a_warning_logged_by_the_served_app_fails_its_suite(cookies_session, suite_board):
@@ -196,3 +197,4 @@ def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
     assert failed_tests(run) == {"test_two_browser_sessions_never_share_rows"}, run.output[-3000:]
     assert "the browser reported:" in run.output
     assert "missing.png" in run.output
+

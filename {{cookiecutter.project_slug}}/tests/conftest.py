@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, expect
+from playwright.sync_api import Browser, Dialog, Page, Request, Route, expect
 
 from {{ cookiecutter.package_name }}.testing import (
     CHROMIUM_ARGS,
@@ -81,6 +81,7 @@ class Tab:
 
     page: Page
     problems: list[str] = field(default_factory=list)  # console errors, failed requests
+    dialogs: list[str] = field(default_factory=list)  # alert()s and the like: script ran
     offsite: list[str] = field(default_factory=list)  # requests answered locally, see above
 
     def unexpected_offsite(self) -> list[str]:
@@ -92,7 +93,7 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
     """Open the app in new browser contexts (new sessions); all are closed after the test.
 
     When the test ends, every tab it opened must have had no console errors, no
-    failed requests and no requests offsite but to OFFSITE_HOSTS_ALLOWED.
+    failed requests, no dialogs and no requests offsite but to OFFSITE_HOSTS_ALLOWED.
     """
     tabs: list[Tab] = []
 
@@ -109,6 +110,8 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
         tab.page.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
         tab.page.on("pageerror", lambda error: tab.problems.append(f"page error: {error}"))
         tab.page.on("requestfailed", partial(_request_failed, tab))
+        # Listening before the page loads: a dialog nobody listens for is dismissed unseen.
+        tab.page.on("dialog", partial(_dialog, tab))
         tab.page.on(
             "response", lambda r: r.status >= 400 and tab.problems.append(f"{r.status}: {r.url}")
         )
@@ -119,7 +122,8 @@ def open_tab(browser: Browser, server: Server) -> Iterator[Callable[[], Tab]]:
     problems = []
     for tab in tabs:
         tab.page.wait_for_load_state("networkidle")  # what loads late counts too
-        problems += tab.problems + [f"offsite: {url}" for url in tab.unexpected_offsite()]
+        problems += tab.problems + [f"dialog: {message}" for message in tab.dialogs]
+        problems += [f"offsite: {url}" for url in tab.unexpected_offsite()]
     for tab in tabs:
         tab.page.context.close()
     assert not problems, "the browser reported:\n" + "\n".join(problems)
@@ -129,6 +133,11 @@ def _request_failed(tab: Tab, request: Request) -> None:
     # ERR_ABORTED is the browser cancelling, e.g. a reload while a file still loads.
     if request.failure != "net::ERR_ABORTED":
         tab.problems.append(f"{request.failure}: {request.url}")
+
+
+def _dialog(tab: Tab, dialog: Dialog) -> None:
+    tab.dialogs.append(dialog.message)
+    dialog.dismiss()
 
 
 def _offsite(url: str) -> bool:
