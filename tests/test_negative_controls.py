@@ -198,3 +198,17 @@ def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
     assert "the browser reported:" in run.output
     assert "missing.png" in run.output
 
+
+def test_a_spinner_that_ignores_the_pages_is_caught(cookies_session, suite_board, tmp_path):
+    """The header spinner must follow this session's pages: unhook it, and its test fails."""
+    project = default_project_with(
+        cookies_session,
+        tmp_path,
+        "src/panel_app/layout.py",
+        "value=pn.bind(lambda *busy: any(busy), *[view.param.busy for view in views]),",
+        "value=False,",
+    )
+    run = run_selected(suite_board, project, "header_spinner")
+    assert failed_tests(run) == {
+        "test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only"
+    }, run.output[-3000:]

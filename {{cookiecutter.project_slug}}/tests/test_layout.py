@@ -50,3 +50,25 @@ def test_two_pages_become_two_tabs():
     first, second = (tab.select(pn.widgets.Button) for tab in tabs)
     assert button_labels(first) == button_labels(second) == ["Add new row", "Clear all rows"]
     assert first[0] is not second[0]
+
+
+def test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only():
+    """The user sees a busy indicator for their own session's work, and nobody else's."""
+    made = []
+
+    class Tracked(RowsPage):
+        def __init__(self, **params):
+            super().__init__(**params)
+            made.append(self)
+
+    mine, theirs = create_app(pages=(Tracked,)), create_app(pages=(Tracked,))
+    my_page, _ = made
+    [spinner], [their_spinner] = (
+        [obj for obj in app.header if isinstance(obj, pn.indicators.LoadingSpinner)]
+        for app in (mine, theirs)
+    )
+    assert (spinner.value, their_spinner.value) == (False, False)
+    my_page.busy = True
+    assert (spinner.value, their_spinner.value) == (True, False)
+    my_page.busy = False
+    assert spinner.value is False
