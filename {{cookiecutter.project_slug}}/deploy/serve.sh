@@ -18,7 +18,8 @@ for origin in $(printf '%s' "$origins" | tr ',' ' '); do
   set -- "$@" --allow-websocket-origin "$origin"
 done
 if [ -n "${COOKIE_SECRET:-}" ]; then
-  set -- "$@" --cookie-secret "$COOKIE_SECRET"
+  # Panel reads it from its own variable: a command-line flag would show in `ps`.
+  export PANEL_COOKIE_SECRET="$COOKIE_SECRET"
 fi
 
 exec panel serve app.py \

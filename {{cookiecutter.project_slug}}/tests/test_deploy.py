@@ -10,6 +10,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from {{ cookiecutter.package_name }}.testing import free_port
@@ -51,6 +52,8 @@ def test_serve_sh_serves_the_app_from_environment_settings():
                     time.sleep(0.2)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/app", timeout=10) as page:
                 assert page.status == 200
+            # The secret reaches Panel through its environment, not `ps`.
+            assert "only-for-this-test" not in " ".join(psutil.Process(process.pid).cmdline())
         finally:
             process.terminate()
             process.wait(timeout=20)
