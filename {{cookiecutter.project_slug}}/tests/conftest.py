@@ -30,6 +30,18 @@ ENTRY = ROOT / "app.py"
 expect.set_options(timeout=15_000)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The scale-out test (about a minute, needs nginx) runs only when `-m` names it,
+    e.g. `pytest -m scaleout`. (An addopts `-m "not scaleout"` would be replaced by
+    any other `-m`, such as `-m "not ui"`.)"""
+    if "scaleout" in config.getoption("markexpr"):
+        return
+    left_out = [item for item in items if item.get_closest_marker("scaleout")]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
     """app.py, served once for the whole test run. Its log must stay free of errors."""
