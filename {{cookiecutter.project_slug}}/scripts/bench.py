@@ -99,11 +99,14 @@ async def measure(server, sessions: int, clicks: int, rows: int) -> dict:
     await warm.close()
     baseline = await rss_once_culled(server)
 
-    # One session alone, with one idle neighbour counting what it receives.
-    active, idle = await LiveSession.open(url), await LiveSession.open(url)
+    # One session alone on the server; then the same clicks with one idle
+    # neighbour, counting what it receives (clicks, plus the clear before them).
+    active = await LiveSession.open(url)
+    results["cpu_ms_per_click_0_rows"] = await cpu_ms_per_click(active, pid, 0, clicks)
+    idle = await LiveSession.open(url)
     await idle.roundtrip()
     pushes_before = idle.pushes
-    results["cpu_ms_per_click_0_rows"] = await cpu_ms_per_click(active, pid, 0, clicks)
+    await cpu_ms_per_click(active, pid, 0, clicks)
     await idle.roundtrip()
     results["msgs_to_idle_session_per_click"] = (idle.pushes - pushes_before) / (clicks + 1)
     results["cpu_ms_per_click_300_rows"] = await cpu_ms_per_click(active, pid, rows, clicks)
