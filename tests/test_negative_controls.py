@@ -212,3 +212,18 @@ def test_a_spinner_that_ignores_the_pages_is_caught(cookies_session, suite_board
     assert failed_tests(run) == {
         "test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only"
     }, run.output[-3000:]
+
+
+def test_without_the_panel_fix_the_idle_server_test_fails(cookies_session, suite_board, tmp_path):
+    """Panel 1.10 keeps a core busy after the first click unless panel_fixes.py steps in
+    (the default project's Python gets Panel 1.10): take the call out, and the test fails."""
+    project = default_project_with(
+        cookies_session,
+        tmp_path,
+        "app.py",
+        "\nstart_busy_cleanup_on_the_event_loop()",
+        "\n",
+    )
+    run = run_selected(suite_board, project, "idle_server")
+    assert failed_tests(run) == {"test_the_server_does_no_work_between_clicks"}, run.output[-3000:]
+    assert "with nobody clicking" in run.output
