@@ -6,7 +6,8 @@ browsers do (no browser needed), measuring what serving many users costs:
 - session creation time;
 - server CPU per "Add new row" click (from the OS), at 0 and at 300 rows, and
   with every other session open but idle;
-- messages an idle session receives when another session clicks;
+- messages an idle session receives when another session clicks, and the
+  server's CPU while nobody clicks;
 - memory per open session, and what is left once all sessions have closed;
 - N sessions clicking M times concurrently: no click lost, no row in the
   wrong session.
@@ -89,7 +90,7 @@ async def rss_once_culled(server, timeout: float = 120) -> float:
         await asyncio.sleep(0.25)
 
 
-async def measure(server, sessions: int, clicks: int, rows: int) -> dict:
+async def measure(server, sessions: int, clicks: int, rows: int, idle_seconds: float = 2) -> dict:
     url, pid = server.app_url, server.process.pid
     results: dict = {"sessions": sessions, "clicks": clicks}
 
@@ -109,6 +110,10 @@ async def measure(server, sessions: int, clicks: int, rows: int) -> dict:
     await cpu_ms_per_click(active, pid, 0, clicks)
     await idle.roundtrip()
     results["msgs_to_idle_session_per_click"] = (idle.pushes - pushes_before) / (clicks + 1)
+    # Nobody clicking: what the server does on its own (see src/.../panel_fixes.py).
+    before = cpu_seconds(pid)
+    await asyncio.sleep(idle_seconds)
+    results["idle_server_cpu_percent"] = (cpu_seconds(pid) - before) * 100 / idle_seconds
     results["cpu_ms_per_click_300_rows"] = await cpu_ms_per_click(active, pid, rows, clicks)
     results["rows_for_large_measure"] = rows
     await click_and_wait(active, "Clear all rows", 0)
@@ -175,6 +180,7 @@ TABLE = [
     ("cpu_ms_per_click_300_rows", "server CPU per click, large page (ms)", "{:.1f}"),
     ("idle_sessions_cpu_ratio", "CPU per click, idle sessions open vs none", "{:.2f}x"),
     ("msgs_to_idle_session_per_click", "messages to an idle session per click", "{:.2f}"),
+    ("idle_server_cpu_percent", "server CPU with nobody clicking (%)", "{:.0f}"),
     ("rss_mb_per_session", "memory per open session (MB)", "{:.2f}"),
     ("rss_mb_peak_growth", "memory growth at peak (MB)", "{:.1f}"),
     ("rss_mb_after_close", "memory left after all closed (MB)", "{:.1f}"),
