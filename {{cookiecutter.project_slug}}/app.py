@@ -13,7 +13,9 @@ from {{ cookiecutter.package_name }}.layout import (
     TITLE,
     create_app,
 )
-from {{ cookiecutter.package_name }}.panel_fixes import start_busy_cleanup_on_the_event_loop
+from {{ cookiecutter.package_name }}.panel_fixes import (
+    start_busy_cleanup_on_the_event_loop,
+)
 
 pn.extension(sizing_mode="stretch_width")
 start_busy_cleanup_on_the_event_loop()  # or Panel 1.10 keeps a core busy: see panel_fixes.py
