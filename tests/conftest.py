@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -44,6 +45,24 @@ def pytest_addoption(parser):
         default="fast",
         help="fast: a few combinations covering every choice (default); full: all of them",
     )
+
+
+SYSTEM_TEMP_DIR = Path(tempfile.gettempdir())
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temp_files_stay_in_pytests_temp_dir(tmp_path_factory) -> Iterator[Path]:
+    """Point this process's and its children's temp dir into pytest's own.
+
+    cookiecutter writes each hook it runs to a temp file and never deletes it
+    (cookiecutter#886, closed as intended): one full-matrix run left over 5,000
+    files in /tmp. pytest keeps only its last three temp dirs, so they go too.
+    """
+    temp = tmp_path_factory.mktemp("tmp")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(temp))
+        patch.setattr(tempfile, "tempdir", str(temp))
+        yield temp
 
 
 def selected_combinations(config) -> list[Combination]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import tempfile
 import tomllib
+from pathlib import Path
 
 import pytest
 from cookiecutter.exceptions import FailedHookException
@@ -11,7 +13,7 @@ from cookiecutter.hooks import run_hook
 from cookiecutter.main import _patch_import_path_for_repo
 
 import checkers
-from conftest import bake, project_files
+from conftest import SYSTEM_TEMP_DIR, bake, project_files
 from matrix import ROOT
 
 # (answers, what the one-line message must say): each names the fix to type.
@@ -60,6 +62,22 @@ def test_bad_answers_are_refused_with_a_clear_message_and_nothing_left_behind(
     assert len(errors) == 1, errors  # one problem, one line
     [output_dir] = (tmp_path / "cookies").iterdir()
     assert list(output_dir.iterdir()) == []  # no half-made project
+
+
+def hook_files_of(project_name: str, directory: Path) -> list[Path]:
+    """Post-gen hooks cookiecutter rendered for this project (its slug) and left in `directory`."""
+    return [
+        path
+        for path in directory.glob("tmp*.py")
+        if f'SLUG = "{project_name}"' in path.read_text(errors="replace")
+    ]
+
+
+def test_rendered_hooks_cookiecutter_leaves_behind_stay_out_of_the_system_temp_dir(cookies):
+    bake(cookies, project_name="hook-litter-check")
+    assert hook_files_of("hook-litter-check", SYSTEM_TEMP_DIR) == []
+    # cookiecutter still leaves them (if not, conftest's temp-dir fixture can go):
+    assert hook_files_of("hook-litter-check", Path(tempfile.gettempdir()))
 
 
 def test_every_problem_is_reported_at_once(cookies, capfd):
