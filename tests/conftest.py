@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -48,6 +49,7 @@ def pytest_addoption(parser):
 
 
 SYSTEM_TEMP_DIR = Path(tempfile.gettempdir())
+SESSION_STARTED = time.time()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -95,7 +97,9 @@ class Bakery:
 
 
 @pytest.fixture(scope="session")
-def bakery(cookies_session) -> Bakery:
+def bakery(cookies_session, temp_files_stay_in_pytests_temp_dir) -> Bakery:
+    # Asks for the temp-dir fixture by name: autouse alone does not order it
+    # before other session fixtures that bake (such as _matrix_starts_first).
     return Bakery(cookies_session)
 
 
