@@ -52,6 +52,17 @@ SYSTEM_TEMP_DIR = Path(tempfile.gettempdir())
 SESSION_STARTED = time.time()
 
 
+def hooks_left_in_system_temp_dir() -> list[Path]:
+    """This template's rendered hooks written to the system temp dir since the session began."""
+    ours = ("Refuse answers that cannot work", "Remove what the answers turned off")
+    return [
+        path
+        for path in SYSTEM_TEMP_DIR.glob("tmp*.py")
+        if path.stat().st_mtime >= SESSION_STARTED
+        and any(marker in path.read_text(errors="replace") for marker in ours)
+    ]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def temp_files_stay_in_pytests_temp_dir(tmp_path_factory) -> Iterator[Path]:
     """Point this process's and its children's temp dir into pytest's own.
@@ -59,12 +70,16 @@ def temp_files_stay_in_pytests_temp_dir(tmp_path_factory) -> Iterator[Path]:
     cookiecutter writes each hook it runs to a temp file and never deletes it
     (cookiecutter#886, closed as intended): one full-matrix run left over 5,000
     files in /tmp. pytest keeps only its last three temp dirs, so they go too.
+    A subprocess given an environment copied before this ran still writes to
+    /tmp: the check at the end of the session names what did.
     """
     temp = tmp_path_factory.mktemp("tmp")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMPDIR", str(temp))
         patch.setattr(tempfile, "tempdir", str(temp))
         yield temp
+    left = hooks_left_in_system_temp_dir()
+    assert not left, f"bakes this session left their hooks in {SYSTEM_TEMP_DIR}: {left}"
 
 
 def selected_combinations(config) -> list[Combination]:

@@ -20,8 +20,7 @@ BIN = Path(sys.executable).parent
 NOT_TEMPLATE = shutil.ignore_patterns(
     ".git", ".venv", ".cache", ".hypothesis", "__pycache__", ".*_cache"
 )
-GIT_ENV = {
-    **os.environ,
+GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "Template Tests",
     "GIT_AUTHOR_EMAIL": "tests@example.com",
     "GIT_COMMITTER_NAME": "Template Tests",
@@ -31,7 +30,8 @@ GIT_ENV = {
 
 def run(*command: str | Path, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run(
-        [str(part) for part in command], cwd=cwd, env=GIT_ENV, input=stdin,
+        [str(part) for part in command], cwd=cwd, input=stdin,
+        env={**os.environ, **GIT_IDENTITY},  # read now: conftest has set TMPDIR by then
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, f"{' '.join(map(str, command))}:\n{result.stdout}{result.stderr}"
