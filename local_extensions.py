@@ -1,4 +1,4 @@
-"""Jinja filters that turn user text into string literals.
+"""Jinja filters that turn user text into string literals, and the template's one limit.
 
 User answers (project name, description, author) end up inside TOML and Python
 files. Pasting them between quotes breaks on the first quote or backslash, so
@@ -13,6 +13,10 @@ cookiecutter loads this module through `_extensions` in cookiecutter.json.
 from __future__ import annotations
 
 from jinja2.ext import Extension
+
+# The longest project_slug: cookiecutter.json's slugify cuts a derived slug here, and
+# the pre-generate hook refuses a longer typed one (both read it as `max_slug_length`).
+MAX_SLUG = 50
 
 _SHORT_ESCAPES = {"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -74,9 +78,10 @@ def py_str(value: object) -> str:
 
 
 class QuoteExtension(Extension):
-    """Registers the `toml_str` and `py_str` filters."""
+    """Registers the `toml_str` and `py_str` filters, and `max_slug_length`."""
 
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["toml_str"] = toml_str
         environment.filters["py_str"] = py_str
+        environment.globals["max_slug_length"] = MAX_SLUG

@@ -23,6 +23,7 @@ TEXT_FIELDS = (
     "project_name", "project_slug", "package_name", "description",
     "author_name", "author_email", "version",
 )  # fmt: skip
+MAX_SLUG = int("{{ max_slug_length }}")  # local_extensions.MAX_SLUG
 # cookiecutter renders answers given on its command line as Jinja, and `cruft
 # update` re-renders the answers it stored: an expression in double braces would
 # be replaced by its value, a stray block tag would stop the update. So text typed
@@ -59,7 +60,48 @@ VERSION = re.compile(
     (?:\+(?P<local>[a-z0-9]+(?:[-_\.][a-z0-9]+)*))?""",
     re.VERBOSE | re.IGNORECASE,
 )
-MAX_SLUG = 50
+
+
+def check_text(key: str, value: str) -> list[str]:
+    """Every answer: one line, and no Jinja."""
+    found = []
+    bad = sorted(
+        {f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")}
+    )
+    if bad:
+        found.append(
+            f"{key} must be one line of text, but it contains {', '.join(bad)}; remove them."
+        )
+    opener = next((o for o in JINJA_OPENERS if o in value), None)
+    if opener:
+        found.append(
+            f"{key} contains {opener!r}, which cookiecutter and cruft read as Jinja when they "
+            "reuse your answers (cruft update would break or change the text); "
+            "remove it, or put a space between the two characters."
+        )
+    return found
+
+
+def check_project_name(name: str) -> list[str]:
+    return [] if name.strip() else ["project_name is empty; type a name such as 'Sales Dashboard'."]
+
+
+def check_project_slug(slug: str, project_name: str) -> list[str]:
+    if slug in ("", "_"):  # "_": what cookiecutter.json derives when slugify finds nothing
+        return [
+            f"project_slug is empty because project_name {project_name!r} has no letters or "
+            "digits; type project_slug yourself, e.g. 'my-app'."
+        ]
+    if not SLUG.fullmatch(slug):
+        fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-app"
+        return [
+            f"project_slug {slug!r} must be lowercase letters, digits and single hyphens; "
+            f"type e.g. {fixed!r}."
+        ]
+    if len(slug) > MAX_SLUG:
+        shorter = slug[:MAX_SLUG].rstrip("-")
+        return [f"project_slug is {len(slug)} characters; keep it to {MAX_SLUG}, e.g. {shorter!r}."]
+    return []
 
 
 def suggest_package(name: str) -> str:
@@ -69,90 +111,43 @@ def suggest_package(name: str) -> str:
     return base if base.endswith("_app") else base + "_app"
 
 
-def problems(answers: dict[str, str]) -> list[str]:
-    found = []
-    for key, value in answers.items():
-        bad = sorted(
-            {f"U+{ord(c):04X}" for c in value if unicodedata.category(c) in ("Cc", "Zl", "Zp")}
-        )
-        if bad:
-            found.append(
-                f"{key} must be one line of text, but it contains {', '.join(bad)}; remove them."
-            )
-        opener = next((o for o in JINJA_OPENERS if o in value), None)
-        if opener:
-            found.append(
-                f"{key} contains {opener!r}, which cookiecutter and cruft read as Jinja when they "
-                "reuse your answers (cruft update would break or change the text); "
-                "remove it, or put a space between the two characters."
-            )
-
-    if not answers["project_name"].strip():
-        found.append("project_name is empty; type a name such as 'Sales Dashboard'.")
-
-    slug = answers["project_slug"]
-    if slug in ("", "_"):  # "_": what cookiecutter.json derives when slugify finds nothing
-        found.append(
-            f"project_slug is empty because project_name {answers['project_name']!r} has no letters or digits; "
-            "type project_slug yourself, e.g. 'my-app'."
-        )
-    elif not SLUG.fullmatch(slug):
-        fixed = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-") or "my-app"
-        found.append(
-            f"project_slug {slug!r} must be lowercase letters, digits and single hyphens; type e.g. {fixed!r}."
-        )
-    elif len(slug) > MAX_SLUG:
-        found.append(
-            f"project_slug is {len(slug)} characters; keep it to {MAX_SLUG}, e.g. {slug[:MAX_SLUG].rstrip('-')!r}."
-        )
-
-    package = answers["package_name"]
+def check_package_name(package: str) -> list[str]:
+    instead = f"type e.g. {suggest_package(package)!r}."
     if not PACKAGE.fullmatch(package) or not package.isidentifier():
-        found.append(
+        return [
             f"package_name {package!r} is not a lowercase Python identifier "
-            f"(letters, digits, underscores, not starting with a digit); type e.g. {suggest_package(package)!r}."
-        )
-    elif keyword.iskeyword(package):
-        found.append(
-            f"package_name {package!r} is a Python keyword; type e.g. {suggest_package(package)!r}."
-        )
-    elif package in TAKEN_IMPORT_NAMES:
-        found.append(
-            f"package_name {package!r} would shadow {TAKEN_IMPORT_NAMES[package]}; "
-            f"type e.g. {suggest_package(package)!r}."
-        )
-    elif package in getattr(sys, "stdlib_module_names", ()):
-        found.append(
+            f"(letters, digits, underscores, not starting with a digit); {instead}"
+        ]
+    if keyword.iskeyword(package):
+        return [f"package_name {package!r} is a Python keyword; {instead}"]
+    if package in TAKEN_IMPORT_NAMES:
+        return [f"package_name {package!r} would shadow {TAKEN_IMPORT_NAMES[package]}; {instead}"]
+    if package in sys.stdlib_module_names:
+        return [
             f"package_name {package!r} would shadow the standard-library module {package!r}; "
-            f"type e.g. {suggest_package(package)!r}."
-        )
+            f"{instead}"
+        ]
+    return []
 
-    email = answers["author_email"]
+
+def check_author(name: str, email: str) -> list[str]:
+    """author_name and author_email together: package metadata needs one, in a form it can write."""
     if email and not (EMAIL.fullmatch(email) and metadata_accepts(email)):
-        found.append(
+        return [
             f"author_email {email!r} is not an email address that package metadata accepts; "
             "type e.g. 'jane@example.com', or leave it empty."
-        )
-    if not email and not answers["author_name"].strip():
-        found.append(
+        ]
+    if not email and not name.strip():
+        return [
             "author_name and author_email are both empty, and a package needs one; "
             "type a name (yours or your team's)."
-        )
-    if email and "," in answers["author_name"]:
-        found.append(
-            f"author_name {answers['author_name']!r} cannot contain a comma when an email is given "
+        ]
+    if email and "," in name:
+        return [
+            f"author_name {name!r} cannot contain a comma when an email is given "
             "(it becomes 'Name <email>' in the package metadata); drop the comma."
-        )
-
-    version = VERSION.fullmatch(answers["version"])
-    if not version:
-        found.append(f"version {answers['version']!r} is not a PEP 440 version; type e.g. '0.1.0'.")
-    elif version["local"] or version["epoch"]:
-        found.append(
-            f"version {answers['version']!r} has a local part ('+...') or an epoch ('N!'), "
-            "which PyPI and image tags refuse; type a public version, e.g. '0.1.0'."
-        )
-    return found
+        ]
+    return []
 
 
 def metadata_accepts(address: str) -> bool:
@@ -162,6 +157,30 @@ def metadata_accepts(address: str) -> bool:
     except (ValueError, MessageError):  # header defects are ValueErrors
         return False
     return True
+
+
+def check_version(version: str) -> list[str]:
+    match = VERSION.fullmatch(version)
+    if not match:
+        return [f"version {version!r} is not a PEP 440 version; type e.g. '0.1.0'."]
+    if match["local"] or match["epoch"]:
+        return [
+            f"version {version!r} has a local part ('+...') or an epoch ('N!'), "
+            "which PyPI and image tags refuse; type a public version, e.g. '0.1.0'."
+        ]
+    return []
+
+
+def problems(answers: dict[str, str]) -> list[str]:
+    found = [line for key, value in answers.items() for line in check_text(key, value)]
+    return [
+        *found,
+        *check_project_name(answers["project_name"]),
+        *check_project_slug(answers["project_slug"], answers["project_name"]),
+        *check_package_name(answers["package_name"]),
+        *check_author(answers["author_name"], answers["author_email"]),
+        *check_version(answers["version"]),
+    ]
 
 
 def main() -> int:

@@ -14,6 +14,7 @@ from cookiecutter.main import _patch_import_path_for_repo
 
 import checkers
 from conftest import SYSTEM_TEMP_DIR, bake, hooks_left_in_system_temp_dir, project_files
+from local_extensions import MAX_SLUG
 from matrix import ROOT
 
 # (answers, what the one-line message must say): each names the fix to type.
@@ -29,6 +30,7 @@ REFUSED = {
     "shadows the stdlib": ({"package_name": "json"}, "would shadow the standard-library module 'json'"),
     "derived name shadows the stdlib": ({"project_name": "Email"}, "package_name 'email' would shadow the standard-library module"),
     "shadows the entry file": ({"package_name": "app"}, "would shadow the entry file app.py"),
+    "slug too long": ({"project_slug": "a" * (MAX_SLUG + 1), "package_name": "a_app"}, f"keep it to {MAX_SLUG}"),
     "slug with capitals": ({"project_slug": "My-App", "package_name": "my_app"}, "project_slug 'My-App' must be lowercase letters, digits and single hyphens; type e.g. 'my-app'"),
     "slug with underscore": ({"project_slug": "my_app", "package_name": "my_app"}, "type e.g. 'my-app'"),
     "name without letters": ({"project_name": "!!!"}, "project_slug is empty because project_name '!!!' has no letters or digits"),
@@ -135,7 +137,7 @@ def test_derived_names_are_valid_for_unusual_project_names(cookies):
     for name, slug, package in [
         ("3D Viewer", "3d-viewer", "app_3d_viewer"),
         ("Ünïcödé Ñame", "unicode-name", "unicode_name"),
-        ("A" * 80, "a" * 50, "a" * 50),
+        ("A" * 80, "a" * MAX_SLUG, "a" * MAX_SLUG),
     ]:
         result = bake(cookies, project_name=name)
         assert result.exit_code == 0, (name, result.exception)

@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import checkers
+from local_extensions import MAX_SLUG
 from matrix import OPTIONS, ROOT
 
 FIELDS = ("project_name", "description", "author_name", "author_email")
@@ -94,7 +95,7 @@ def check_valid(project: Path, answers: dict[str, str]) -> None:
     assert author["name"] == answers["author_name"]
     assert author.get("email", "") == answers["author_email"]
     assert SLUG.fullmatch(pyproject["name"])
-    assert len(pyproject["name"]) <= 50
+    assert len(pyproject["name"]) <= MAX_SLUG
     [package] = [path.name for path in (project / "src").iterdir()]
     assert package.isidentifier()
     assert not keyword.iskeyword(package)
