@@ -22,7 +22,7 @@ def test_defaults_come_first():
         "license": "MIT",
         "pre_commit": "yes",
     }
-    assert OPTIONS["python_version"] == ["3.12", "3.13", "3.11"]
+    assert OPTIONS["python_version"] == ["3.12", "3.13"]  # Panel 1.10 needs 3.12+
     assert OPTIONS["ui_template"] == ["bootstrap", "material", "fast", "vanilla"]
     assert OPTIONS["license"] == ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 

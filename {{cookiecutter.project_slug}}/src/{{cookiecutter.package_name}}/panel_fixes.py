@@ -7,7 +7,7 @@ asks to be started again on the next tick, which is again a worker thread, and
 so on: after the first click, one core runs at 100% for the life of the process
 (measured: server CPU per click 70 ms instead of 20, and about a core in use
 with nobody clicking). Starting the clean-up on the server's event loop, before
-anyone clicks, avoids it. Panel 1.9 does not have the bug; this does no harm there.
+anyone clicks, avoids it.
 
 tests/test_idle_server.py fails when the bug is back. To see whether a newer
 Panel still needs this, remove the call in app.py and run that test.
