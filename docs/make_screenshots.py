@@ -3,63 +3,78 @@
     python docs/make_screenshots.py            # all ui_template choices
     python docs/make_screenshots.py fast --out /tmp/shots
 
-For each ui_template this bakes the default project with that template, runs
-the project's own `scripts/screenshot.py` (its real `panel serve` and Chromium),
-and writes docs/screenshots/<ui_template>.png. It reuses the virtualenvs the
-template's tests build (tests/generated_suites.py).
+For each ui_template this bakes the default project with that template, serves it
+with the project's own tests/support.py in the project's virtualenv (the one the
+template's tests build), adds three rows in Chromium, and writes
+docs/screenshots/<ui_template>.png.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests"))  # the template's test helpers: bakes, generated_suites
+SIZE = {"width": 1000, "height": 600}
 
-from cookiecutter.main import cookiecutter  # noqa: E402
 
-from generated_suites import (  # noqa: E402
-    chromium_for_suites,
-    find_python,
-    project_requirements,
-    venv_for,
-)
-from matrix import OPTIONS  # noqa: E402
+def shoot(project: Path, path: Path) -> None:
+    """Inside the project's virtualenv: serve it, add three rows, save the page."""
+    import os
+    import re
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from support import serve
+
+    with serve(project / "app.py") as server, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_EXECUTABLE"),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport=SIZE)
+        page.goto(server.url)
+        for rows in range(4):  # click only once the previous row shows, as a person would
+            expect(page.get_by_text(re.compile(rf"^Rows: {rows},"))).to_be_visible(timeout=30_000)
+            if rows < 3:
+                page.get_by_role("button", name="Add new row").click()
+        page.screenshot(path=path)
+        browser.close()
 
 
 def screenshot(ui_template: str, out: Path) -> Path:
-    python_version = OPTIONS["python_version"][0]
-    python, origin = find_python(python_version)
-    if python is None:
-        raise SystemExit(origin)
+    """Outside: bake with this ui_template, then shoot it in its virtualenv."""
+    from cookiecutter.main import cookiecutter
+
+    from bakes import DEFAULT_PYTHON
+    from generated_suites import project_env, project_python
+
     with tempfile.TemporaryDirectory() as tmp:
+        context = {"ui_template": ui_template}
         project = Path(
-            cookiecutter(
-                str(ROOT), no_input=True, output_dir=tmp, extra_context={"ui_template": ui_template}
-            )
+            cookiecutter(str(ROOT), no_input=True, output_dir=tmp, extra_context=context)
         )
-        venv = venv_for(python, project_requirements(project))
-        env = {**os.environ, "PYTHONPATH": str(project / "src")}
-        if chromium_for_suites():
-            env["CHROMIUM_EXECUTABLE"] = chromium_for_suites()
+        try:
+            python = project_python(project, DEFAULT_PYTHON)
+        except LookupError as missing:
+            raise SystemExit(str(missing)) from None
         path = out / f"{ui_template}.png"
-        command = [
-            str(venv / "bin" / "python"),
-            "scripts/screenshot.py",
-            str(path),
-            "--size",
-            "1000x600",
-        ]
-        subprocess.run(command, cwd=project, env=env, check=True, timeout=300)
+        command = [str(python), __file__, "--shoot", str(project), str(path)]
+        subprocess.run(command, env=project_env(project), check=True, timeout=300)
     return path
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--shoot"]:
+        shoot(Path(argv[1]), Path(argv[2]))
+        return
+    from bakes import OPTIONS
+
     parser = argparse.ArgumentParser(description="Regenerate the README's screenshots.")
     parser.add_argument("ui_templates", nargs="*", default=OPTIONS["ui_template"])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")

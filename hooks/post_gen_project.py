@@ -22,7 +22,8 @@ OPTIONAL_PATHS = {
     "Dockerfile": DOCKER,
     ".dockerignore": DOCKER,
     "compose.yaml": DOCKER,
-    "deploy/kubernetes": DOCKER,
+    "deploy": DOCKER,
+    "docs": DOCKER,  # docs/deploying.md
     ".pre-commit-config.yaml": PRE_COMMIT,
     "LICENSE": LICENSE != "Proprietary",
 }

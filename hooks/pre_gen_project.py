@@ -46,6 +46,7 @@ TAKEN_IMPORT_NAMES = {
     "app": "the entry file app.py",
     "tests": "the tests/ directory",
     "conftest": "pytest's conftest.py",
+    "support": "the tests' helper module tests/support.py",
 }
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

@@ -9,6 +9,10 @@
 - The suite runs with the package on PYTHONPATH, as an editable install would
   put it, and with an audit hook that records every file under the project that
   any Python process of the run opens.
+- `SuiteBoard` shares runs: one per distinct (Python version, suite inputs, pytest
+  arguments), queued on background threads while the other tests run.
+- The template's own evidence (tests/in_project/) runs the same way, inside a copy
+  of a baked project, with its fixtures and tests/support.py.
 """
 
 from __future__ import annotations
@@ -23,11 +27,18 @@ import threading
 import time
 import tomllib
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+import pytest
+
+from bakes import Combination, project_files
+
 ROOT = Path(__file__).resolve().parents[1]
+IN_PROJECT = ROOT / "tests" / "in_project"  # template tests that run inside a baked project
 CONSTRAINTS = ROOT / "requirements-dev.txt"
 VENVS = ROOT / ".cache" / "generated-venvs"
 SUITE_TIMEOUT = 600
@@ -151,6 +162,40 @@ def _make_venv(venv: Path, python: str, requirements: list[str]) -> Path:
     return venv
 
 
+def project_env(project: Path, *more_paths: Path) -> dict[str, str]:
+    """The environment a baked project's code runs in: its package importable (as an
+    editable install makes it), its tests/support.py too, and the browser for the ui tests."""
+    paths = [project / "src", project / "tests", *more_paths]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(map(str, paths))}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env.pop("VIRTUAL_ENV", None)
+    if chromium_for_suites():
+        env["CHROMIUM_EXECUTABLE"] = chromium_for_suites()
+    return env
+
+
+def project_python(project: Path, version: str) -> Path:
+    """The virtualenv Python with `project`'s dependencies (LookupError if `version` is missing)."""
+    python, origin = find_python(version)
+    if python is None:
+        raise LookupError(origin)
+    return venv_for(python, project_requirements(project)) / "bin" / "python"
+
+
+def with_in_project_tests(
+    project: Path, copy: Path, *names: str, more: dict[str, Path] | None = None
+) -> Path:
+    """A copy of `project` with these files of tests/in_project/ added to its tests/,
+    and `more` (path in the project: file to copy there) too."""
+    shutil.copytree(project, copy)
+    for name in names:
+        shutil.copy(IN_PROJECT / name, copy / "tests" / name)
+    for name, source in (more or {}).items():
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, copy / name)
+    return copy
+
+
 @dataclass
 class SuiteRun:
     """The outcome of one run of a generated test suite."""
@@ -172,16 +217,8 @@ def run_suite(project: Path, venv: Path, work: Path, *pytest_args: str) -> Suite
     (work / "sitecustomize.py").write_text(AUDIT_SITECUSTOMIZE)
     audit_log, junit = work / "opened.txt", work / "junit.xml"
     audit_log.unlink(missing_ok=True)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(project / "src"), str(work)]),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "SUITE_AUDIT_ROOT": str(project),
-        "SUITE_AUDIT_LOG": str(audit_log),
-    }
-    env.pop("VIRTUAL_ENV", None)
-    if chromium_for_suites():
-        env["CHROMIUM_EXECUTABLE"] = chromium_for_suites()
+    env = project_env(project, work)
+    env |= {"SUITE_AUDIT_ROOT": str(project), "SUITE_AUDIT_LOG": str(audit_log)}
     command = [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider",
                f"--junitxml={junit}", "-q", *pytest_args]  # fmt: skip
     started = time.monotonic()
@@ -205,3 +242,97 @@ def run_suite(project: Path, venv: Path, work: Path, *pytest_args: str) -> Suite
     if audit_log.exists():
         run.opened = set(audit_log.read_text(encoding="utf-8", errors="replace").splitlines())
     return run
+
+
+# Generated suites run on this many threads besides pytest's own. A run spends
+# much of its time waiting (on servers, a browser, timeouts), so one more than
+# the cores keeps them busy (with only 2 threads on 2 cores, 96 runs took 27
+# minutes in a CI run).
+WORKERS = (os.cpu_count() or 2) + 1
+
+
+@dataclass
+class SuiteBoard:
+    """Runs generated suites, one run per distinct (Python version, suite inputs, arguments).
+
+    `submit` queues runs on background threads and returns at once, so the matrix
+    runs while the other tests do; `run` waits for one run (doing it on the calling
+    thread if nobody queued it) and skips the calling test if its Python is missing.
+    """
+
+    work: Path
+    report: list[str] = field(default_factory=list)
+    _runs: dict[tuple[str, str], Future] = field(default_factory=dict)
+    _pool: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(WORKERS))
+
+    @staticmethod
+    def key(project: Path, python_version: str, *pytest_args: str, inputs=project_files):
+        """Runs are shared when these agree; `inputs(project)` are the files compared
+        (the matrix compares only the files a generated test can read)."""
+        digest = hashlib.sha256("\0".join(pytest_args).encode())
+        for name, data in inputs(project).items():
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        return python_version, digest.hexdigest()
+
+    def _job(self, key, project: Path, pytest_args) -> Callable[[], SuiteRun | str]:
+        """Running this suite (making its venv first, if no run has), or why it cannot run."""
+        python, origin = find_python(key[0])
+        if python is None:
+            return lambda: origin
+
+        def run() -> SuiteRun:
+            venv = venv_for(python, project_requirements(project))
+            result = run_suite(project, venv, self.work / key[1][:16] / key[0], *pytest_args)
+            self.report.append(
+                f"python {key[0]} suite {key[1][:8]}: {len(result.passed)} passed, "
+                f"{len(result.failed)} failed, {len(result.skipped)} skipped "
+                f"in {result.seconds:.1f}s"
+            )
+            return result
+
+        return run
+
+    def submit(self, project: Path, python_version: str, *pytest_args: str, inputs=project_files):
+        """Queue this run unless it is already run or queued; returns its key at once."""
+        key = self.key(project, python_version, *pytest_args, inputs=inputs)
+        if key not in self._runs:
+            self._runs[key] = self._pool.submit(self._job(key, project, pytest_args))
+        return key
+
+    def run(self, project: Path, python_version: str, *pytest_args: str, inputs=project_files):
+        """The run of `project`'s suite with these pytest arguments."""
+        key = self.key(project, python_version, *pytest_args, inputs=inputs)
+        if key not in self._runs:
+            done: Future = Future()
+            done.set_result(self._job(key, project, pytest_args)())
+            self._runs[key] = done
+        return self.result(key)
+
+    def result(self, key: tuple[str, str]) -> SuiteRun:
+        """The run with this key, once it has ended; skips the calling test if it could not run."""
+        result = self._runs[key].result()
+        if isinstance(result, str):
+            pytest.skip(result)
+        return result
+
+    def finished(self) -> list[SuiteRun]:
+        """The runs that have ended (for the summary, which must not wait or raise)."""
+        done = [f for f in list(self._runs.values()) if f.done() and not f.cancelled()]
+        return [
+            f.result() for f in done if f.exception() is None and isinstance(f.result(), SuiteRun)
+        ]
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class MatrixRuns:
+    """Which combinations share which suite run."""
+
+    groups: dict[tuple[str, str], list[Combination]]
+    board: SuiteBoard
+
+    def run(self, combination: Combination) -> SuiteRun:
+        [key] = [key for key, members in self.groups.items() if combination in members]
+        return self.board.result(key)

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 import checkers
-from conftest import bake
 
 
 @pytest.fixture(scope="module")
-def project(cookies_session, tmp_path_factory):
+def project(default_project, tmp_path_factory):
     """A fresh copy of the default bake, free to break."""
-    source = bake(cookies_session).project_path
     target = tmp_path_factory.mktemp("broken") / "panel-app"
-    shutil.copytree(source, target)
+    shutil.copytree(default_project, target)
     return target
 
 

@@ -1,6 +1,6 @@
 """cookiecutter.json asks the right questions, in order, with readable prompts."""
 
-from matrix import COOKIECUTTER_JSON, OPTIONS
+from bakes import COOKIECUTTER_JSON, OPTIONS
 
 QUESTIONS = [
     "project_name", "project_slug", "package_name", "description", "author_name",

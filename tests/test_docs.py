@@ -1,4 +1,5 @@
-"""The README shows what users get: one screenshot per ui_template, made by a script."""
+"""The template's docs show and say what is true: one screenshot per ui_template, made
+by a script from real bakes, and a migration guide whose Panel examples all run."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import sys
 
 import pytest
 
+from bakes import OPTIONS, ROOT
 from generated_suites import chromium_for_suites
-from matrix import OPTIONS, ROOT
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
+GUIDE = ROOT / "docs" / "migrating-from-streamlit.md"
+GUIDE_IN_PROJECT = "docs/migrating-from-streamlit.md"
 
 
 def png_size(path) -> tuple[int, int]:
@@ -29,13 +32,25 @@ def test_the_readme_shows_a_screenshot_of_each_ui_template(ui_template):
 
 @pytest.mark.skipif(chromium_for_suites() is None, reason="no Chromium (set CHROMIUM_EXECUTABLE)")
 def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
-    command = [
-        sys.executable,
-        str(ROOT / "docs" / "make_screenshots.py"),
-        "vanilla",
-        "--out",
-        str(tmp_path),
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    command = [sys.executable, str(ROOT / "docs" / "make_screenshots.py"), "vanilla"]
+    result = subprocess.run(
+        [*command, "--out", str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert png_size(tmp_path / "vanilla.png") == (1000, 600)
+
+
+def test_every_panel_example_of_the_migration_guide_runs(run_in_default_project):
+    run = run_in_default_project("test_migration_guide.py", more={GUIDE_IN_PROJECT: GUIDE})
+    assert run.returncode == 0, run.output[-4000:]
+    assert len(run.passed) == 6, run.output[-2000:]
+
+
+def test_a_wrong_migration_example_is_caught(run_in_default_project, tmp_path):
+    """The guide's examples are tested: break one, and its test fails."""
+    broken = tmp_path / "guide.md"
+    text = GUIDE.read_text(encoding="utf-8")
+    assert "self.count += 1" in text
+    broken.write_text(text.replace("self.count += 1", "self.count += 2"), encoding="utf-8")
+    run = run_in_default_project("test_migration_guide.py", more={GUIDE_IN_PROJECT: broken})
+    assert [name.rsplit("::", 1)[-1] for name in run.failed] == ["test_counter"], run.output[-3000:]

@@ -13,9 +13,15 @@ from cookiecutter.hooks import run_hook
 from cookiecutter.main import _patch_import_path_for_repo
 
 import checkers
-from conftest import SYSTEM_TEMP_DIR, bake, hooks_left_in_system_temp_dir, project_files
+from bakes import (
+    DEFAULT_PYTHON,
+    ROOT,
+    SYSTEM_TEMP_DIR,
+    bake,
+    hooks_left_in_system_temp_dir,
+    project_files,
+)
 from local_extensions import MAX_SLUG
-from matrix import ROOT
 
 # (answers, what the one-line message must say): each names the fix to type.
 REFUSED = {
@@ -30,6 +36,7 @@ REFUSED = {
     "shadows the stdlib": ({"package_name": "json"}, "would shadow the standard-library module 'json'"),
     "derived name shadows the stdlib": ({"project_name": "Email"}, "package_name 'email' would shadow the standard-library module"),
     "shadows the entry file": ({"package_name": "app"}, "would shadow the entry file app.py"),
+    "shadows the test helpers": ({"package_name": "support"}, "would shadow the tests' helper module"),
     "slug too long": ({"project_slug": "a" * (MAX_SLUG + 1), "package_name": "a_app"}, f"keep it to {MAX_SLUG}"),
     "slug with capitals": ({"project_slug": "My-App", "package_name": "my_app"}, "project_slug 'My-App' must be lowercase letters, digits and single hyphens; type e.g. 'my-app'"),
     "slug with underscore": ({"project_slug": "my_app", "package_name": "my_app"}, "type e.g. 'my-app'"),
@@ -127,9 +134,7 @@ def test_odd_but_valid_text_bakes_into_a_project_that_holds_it_literally(cookies
 
 def test_odd_but_valid_text_still_passes_the_generated_suite(cookies, suite_board):
     project = bake(cookies, **ODD_BUT_VALID).project_path
-    run = suite_board.run(project, "3.12")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = suite_board.run(project, DEFAULT_PYTHON)
     assert run.returncode == 0, run.output[-6000:]
 
 

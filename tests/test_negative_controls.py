@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import bake
+from bakes import DEFAULT_PYTHON, bake
 from generated_suites import chromium_for_suites
 
 needs_chromium = pytest.mark.skipif(
@@ -46,11 +46,9 @@ def leaky_run(cookies_session, suite_board):
     result = bake(cookies_session, project_name="Leaky App")
     make_leaky(result.project_path, "leaky_app")
     # Only the checks this control is about: the others would also fail, but slowly.
-    selection = "session_isolation or namespace_guard or two_browser_sessions"
-    run = suite_board.run(result.project_path, "3.12", "-k", selection)
-    if isinstance(run, str):
-        pytest.skip(run)
-    return run
+    return suite_board.run(
+        result.project_path, DEFAULT_PYTHON, "-k", "session_isolation or namespace_guard"
+    )
 
 
 def failed_tests(run) -> set[str]:
@@ -92,9 +90,7 @@ def hostile_project(cookies_session):
 
 @needs_chromium
 def test_hostile_project_text_is_shown_as_text(hostile_project, suite_board):
-    run = suite_board.run(hostile_project, "3.12", "-k", "shown_as_text")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = suite_board.run(hostile_project, DEFAULT_PYTHON, "-k", "shown_as_text")
     assert run.returncode == 0, run.output[-4000:]
     passed = {name.rsplit("::", 1)[-1] for name in run.passed}
     assert "test_the_project_name_and_description_are_shown_as_text[chromium]" in passed
@@ -115,31 +111,31 @@ def test_without_escaping_the_browser_test_catches_the_injection(
         assert escaped in source
         source = source.replace(escaped, raw)
     layout.write_text(source, encoding="utf-8")
-    run = suite_board.run(unescaped, "3.12", "-k", "shown_as_text")
-    if isinstance(run, str):
-        pytest.skip(run)
+    run = suite_board.run(unescaped, DEFAULT_PYTHON, "-k", "shown_as_text")
     assert "test_the_project_name_and_description_are_shown_as_text" in failed_tests(run)
     assert "project text ran as script" in run.output, run.output[-3000:]
 
 
-def test_a_warning_logged_by_the_served_app_fails_its_suite(cookies_session, suite_board):
+def test_a_warning_logged_by_the_served_app_fails_its_suite(default_project, suite_board, tmp_path):
     """The generated server fixture reads the server's log: a warning there is a failure."""
-    project = bake(cookies_session, project_name="Noisy App").project_path
-    app = project / "app.py"
     noisy = '\n__import__("warnings").warn("deliberately noisy", UserWarning, stacklevel=1)\n'
-    app.write_text(app.read_text(encoding="utf-8") + noisy, encoding="utf-8")
-    run = suite_board.run(project, "3.12", "-k", "session_isolation")  # tests that serve app.py
-    if isinstance(run, str):
-        pytest.skip(run)
+    project = default_project_with(
+        default_project,
+        tmp_path,
+        "app.py",
+        "\ncreate_app().servable()\n",
+        "\ncreate_app().servable()\n" + noisy,
+    )
+    run = run_selected(suite_board, project, "session_isolation")  # they serve app.py
     assert run.returncode != 0
     assert "the served app logged:" in run.output
     assert "UserWarning: deliberately noisy" in run.output
 
 
-def default_project_with(cookies_session, tmp_path, name: str, old: str, new: str) -> Path:
+def default_project_with(default_project: Path, tmp_path, name: str, old: str, new: str) -> Path:
     """A copy of the default project with `old` replaced by `new` in file `name`."""
     project = tmp_path / "panel-app"
-    shutil.copytree(bake(cookies_session).project_path, project)
+    shutil.copytree(default_project, project)
     path = project / name
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{name} no longer contains {old!r}"
@@ -148,46 +144,30 @@ def default_project_with(cookies_session, tmp_path, name: str, old: str, new: st
 
 
 def run_selected(suite_board, project: Path, selection: str):
-    """The run of the tests in `project` that `-k selection` picks (skips if it cannot run)."""
-    run = suite_board.run(project, "3.12", "-k", selection)
-    if isinstance(run, str):
-        pytest.skip(run)
-    return run
+    """The run of the tests in `project` that `-k selection` picks."""
+    return suite_board.run(project, DEFAULT_PYTHON, "-k", selection)
 
 
 def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
-    cookies_session, suite_board, tmp_path
+    default_project, suite_board, tmp_path
 ):
     """Panel templates' own busy indicator is shared by the process: put it back, and the
     generated test that counts messages to an idle session must fail."""
     project = default_project_with(
-        cookies_session, tmp_path, "src/panel_app/layout.py", "busy_indicator=None,", ""
+        default_project, tmp_path, "src/panel_app/layout.py", "busy_indicator=None,", ""
     )
     run = run_selected(suite_board, project, "sends_nothing_to_other_sessions")
     assert "test_a_click_sends_nothing_to_other_sessions" in failed_tests(run), run.output[-3000:]
 
 
-def test_a_wrong_migration_example_is_caught(cookies_session, suite_board, tmp_path):
-    """The migration guide's examples are tested: break one, and its test fails."""
-    project = default_project_with(
-        cookies_session,
-        tmp_path,
-        "docs/migrating-from-streamlit.md",
-        "self.count += 1",
-        "self.count += 2",
-    )
-    run = run_selected(suite_board, project, "migration_guide")
-    assert failed_tests(run) == {"test_counter"}, run.output[-3000:]
-
-
 @needs_chromium
 def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
-    cookies_session, suite_board, tmp_path
+    default_project, suite_board, tmp_path
 ):
     """Every tab a ui test opens is checked when the test ends: a broken image on the
     page (a 404 and a console error) fails the test even though it never looks for it."""
     project = default_project_with(
-        cookies_session,
+        default_project,
         tmp_path,
         "src/panel_app/layout.py",
         'main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],',
@@ -199,10 +179,10 @@ def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
     assert "missing.png" in run.output
 
 
-def test_a_spinner_that_ignores_the_pages_is_caught(cookies_session, suite_board, tmp_path):
+def test_a_spinner_that_ignores_the_pages_is_caught(default_project, suite_board, tmp_path):
     """The header spinner must follow this session's pages: unhook it, and its test fails."""
     project = default_project_with(
-        cookies_session,
+        default_project,
         tmp_path,
         "src/panel_app/layout.py",
         "value=pn.bind(lambda *busy: any(busy), *[view.param.busy for view in views]),",
@@ -214,11 +194,11 @@ def test_a_spinner_that_ignores_the_pages_is_caught(cookies_session, suite_board
     }, run.output[-3000:]
 
 
-def test_without_the_panel_fix_the_idle_server_test_fails(cookies_session, suite_board, tmp_path):
+def test_without_the_panel_fix_the_idle_server_test_fails(default_project, suite_board, tmp_path):
     """Panel 1.10 keeps a core busy after the first click unless panel_fixes.py steps in
     (the default project's Python gets Panel 1.10): take the call out, and the test fails."""
     project = default_project_with(
-        cookies_session,
+        default_project,
         tmp_path,
         "app.py",
         "\nstart_busy_cleanup_on_the_event_loop()",

@@ -16,9 +16,8 @@ import urllib.request
 
 import pytest
 
-from conftest import bake
+from bakes import DEFAULT_PYTHON, bake
 from generated_suites import find_python
-from matrix import OPTIONS
 
 INSTALL_TIMEOUT = 900
 
@@ -51,8 +50,7 @@ def serves_the_app(command: str, env: dict, cwd) -> str:
 
 
 def test_the_readme_quick_start_works_as_written(cookies, tmp_path):
-    version = OPTIONS["python_version"][0]
-    python, origin = find_python(version)
+    python, origin = find_python(DEFAULT_PYTHON)
     if python is None:
         pytest.skip(origin)
     project = bake(cookies).project_path

@@ -1,4 +1,7 @@
-"""The app frame: the chosen template, the title, and one tab per page."""
+"""The app frame: the chosen template, the title, one tab per page, a spinner per session.
+
+These tests know nothing of what the pages do, so they hold when you replace them.
+"""
 
 import html
 
@@ -9,60 +12,61 @@ from {{ cookiecutter.package_name }}.layout import (
     TITLE,
     create_app,
 )
-from {{ cookiecutter.package_name }}.pages import RowsPage
+from {{ cookiecutter.package_name }}.pages import PAGES, Page
 
 
-def select(app, kind) -> list:
-    """Everything of this kind in the app's main area."""
-    return [found for obj in app.main for found in obj.select(kind)]
+def create_app_and_its_pages(pages=PAGES) -> tuple[pn.template.BaseTemplate, list[Page]]:
+    """create_app(), and the page objects it made (in the app, a page shows as its view)."""
+    made = []
+
+    def recorded(page_class: type[Page]) -> type[Page]:
+        class Recorded(page_class):
+            def __init__(self, **params):
+                super().__init__(**params)
+                made.append(self)
+
+        return Recorded
+
+    return create_app([recorded(page) for page in pages]), made
 
 
-def button_labels(objects) -> list[str]:
-    return [obj.label for obj in objects if isinstance(obj, pn.widgets.Button)]
+def views_in(app) -> list:
+    return [
+        view for obj in app.main for view in (obj.objects if isinstance(obj, pn.Tabs) else [obj])
+    ]
 
 
-def test_the_app_is_the_page_in_the_template():
-    app = create_app()
+def test_the_app_is_the_pages_in_the_template():
+    app, pages = create_app_and_its_pages()
     assert isinstance(app, pn.template.BaseTemplate)
     assert app.title == html.escape(TITLE)  # the template shows its title as HTML
-    assert button_labels(select(app, pn.widgets.Button)) == ["Add new row", "Clear all rows"]
+    assert [type(page).__base__ for page in pages] == list(PAGES)
+    assert all(page.__panel__() in views_in(app) for page in pages)
 
 
 def test_the_description_is_shown_as_text_not_html():
     shown = create_app().main[0].object
-    assert shown.startswith("<p>")
-    assert shown.endswith("</p>")
     inner = shown.removeprefix("<p>").removesuffix("</p>")
+    assert shown == f"<p>{inner}</p>"
     assert not {"<", ">"} & set(inner)  # escaped, so never run as HTML
     assert html.unescape(inner) == DESCRIPTION
 
 
-def test_every_session_gets_new_objects():
-    first, second = create_app(), create_app()
-    [first_add, _] = select(first, pn.widgets.Button)
-    [second_add, _] = select(second, pn.widgets.Button)
-    assert first_add is not second_add
+def test_every_session_gets_its_own_pages():
+    (_, mine), (_, theirs) = create_app_and_its_pages(), create_app_and_its_pages()
+    assert not {id(page) for page in mine} & {id(page) for page in theirs}
 
 
 def test_two_pages_become_two_tabs():
-    app = create_app(pages=(RowsPage, RowsPage))
-    [tabs] = select(app, pn.Tabs)
-    first, second = (tab.select(pn.widgets.Button) for tab in tabs)
-    assert button_labels(first) == button_labels(second) == ["Add new row", "Clear all rows"]
-    assert first[0] is not second[0]
+    app, pages = create_app_and_its_pages((PAGES[0], PAGES[0]))
+    [tabs] = [obj for obj in app.main if isinstance(obj, pn.Tabs)]
+    assert list(tabs) == [page.__panel__() for page in pages]
+    assert pages[0] is not pages[1]
 
 
 def test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only():
     """The user sees a busy indicator for their own session's work, and nobody else's."""
-    made = []
-
-    class Tracked(RowsPage):
-        def __init__(self, **params):
-            super().__init__(**params)
-            made.append(self)
-
-    mine, theirs = create_app(pages=(Tracked,)), create_app(pages=(Tracked,))
-    my_page, _ = made
+    (mine, [my_page, *_]), (theirs, _) = create_app_and_its_pages(), create_app_and_its_pages()
     [spinner], [their_spinner] = (
         [obj for obj in app.header if isinstance(obj, pn.indicators.LoadingSpinner)]
         for app in (mine, theirs)

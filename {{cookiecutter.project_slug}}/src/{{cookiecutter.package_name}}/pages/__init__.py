@@ -1,7 +1,7 @@
 """The app's pages, in the order they are shown.
 
 To add one: write a subclass of `Page` (base.py) with a `title` in a new module
-next to rows.py, import it here and add it to PAGES. With more than one page the
+of this package, import it here and add it to PAGES. With more than one page the
 layout shows one tab per page.
 """
 

@@ -1,4 +1,7 @@
-"""The production server script (deploy/serve.sh, the Docker image's command)."""
+"""The production server script (deploy/serve.sh, the Docker image's command), run for real.
+
+Runs inside a baked project with docker=yes (tests/in_project/, see generated_suites.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from {{ cookiecutter.package_name }}.testing import free_port
+from support import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVE = ROOT / "deploy" / "serve.sh"

@@ -4,12 +4,12 @@
 exactly their 20 rows, every session must have lived on exactly one process
 (the page request and the websocket reached the same one: sticky routing), and
 both processes must have served sessions. Needs nginx (Debian: apt-get install
-nginx); run with `pytest -m scaleout`.
+nginx). Runs inside a baked default project (tests/in_project/, see
+generated_suites.py), with its tests/support.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -20,17 +20,13 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.package_name }}.testing import (
-    LiveSession,
-    Snapshot,
-    free_port,
-    serve,
-)
+from support import Session, free_port, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
@@ -59,10 +55,7 @@ http {
 }
 """)
 
-pytestmark = [
-    pytest.mark.scaleout,
-    pytest.mark.skipif(NGINX is None, reason="needs nginx (Debian: apt-get install nginx)"),
-]
+pytestmark = pytest.mark.skipif(NGINX is None, reason="needs nginx (Debian: apt-get install nginx)")
 
 
 def site_config(backends: list[int], port: int) -> str:
@@ -106,22 +99,30 @@ def nginx(directory: Path, site: str, port: int) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-async def user(url: str) -> tuple[str, Snapshot]:
-    """Open the app through nginx, click "Add new row" CLICKS times, report what it shows.
+def rows(session: Session) -> list:
+    return [m.value for m in session.models() if getattr(m, "title", None) == "Enter a number"]
 
-    Like a person, each user clicks once its previous row has shown (all 50 at once).
+
+def summary(session: Session) -> str:
+    return next((text for text in session.texts() if text.startswith("Rows: ")), "")
+
+
+def user(url: str) -> tuple[str, list, str]:
+    """Open the app through nginx, click "Add new row" CLICKS times; report what it shows.
+
+    Like a person, each user clicks once its previous row has shown (all 50 at once,
+    each on a thread of its own).
     """
-    session = await LiveSession.open(url, timeout=60)
+    session = Session(url, timeout=60)
     try:
-        for rows in range(1, CLICKS + 1):
-            await session.click("Add new row")
-            shown = await session.wait_for(lambda s, n=rows: len(s.values) >= n, STALL_SECONDS)
-            if len(shown.values) < rows:
+        for count in range(1, CLICKS + 1):
+            session.click("Add new row")
+            if not session.wait_for(lambda s, n=count: len(rows(s)) >= n, STALL_SECONDS):
                 break  # lost: the assertions below report the missing rows
-        await session.roundtrip(timeout=STALL_SECONDS)
-        return session.id, session.snapshot()
+        session.roundtrip(timeout=STALL_SECONDS)
+        return session.id, rows(session), summary(session)
     finally:
-        await session.close()
+        session.close()
 
 
 def session_ids(server) -> set[str]:
@@ -130,24 +131,23 @@ def session_ids(server) -> set[str]:
         return set(json.load(response)["session_info"]["sessions"])
 
 
-async def everyone(url: str) -> list[tuple[str, Snapshot]]:
-    return await asyncio.gather(*(user(url) for _ in range(USERS)))
-
-
 @pytest.mark.timeout(600)
 def test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows(tmp_path):
     port = free_port()
     flags = ("--allow-websocket-origin", f"127.0.0.1:{port}")
     flags += ("--rest-session-info", "--session-history", "-1")  # which sessions each process saw
     with serve(ROOT / "app.py", *flags) as one, serve(ROOT / "app.py", *flags) as two:
-        with nginx(tmp_path, site_config([one.port, two.port], port), port) as url:
-            outcomes = asyncio.run(everyone(url))
+        with (
+            nginx(tmp_path, site_config([one.port, two.port], port), port) as url,
+            ThreadPoolExecutor(USERS) as pool,
+        ):
+            outcomes = list(pool.map(user, [url] * USERS))
         seen = {"first": session_ids(one), "second": session_ids(two)}
 
-    for session_id, snapshot in outcomes:
-        assert len(snapshot.values) == CLICKS, f"{session_id} shows {len(snapshot.values)} rows"
-        assert snapshot.summary == f"Rows: {CLICKS}, sum: {sum(snapshot.values)}"
+    for session_id, values, shown_summary in outcomes:
+        assert len(values) == CLICKS, f"{session_id} shows {len(values)} rows"
+        assert shown_summary == f"Rows: {CLICKS}, sum: {sum(values)}"
         on = [name for name, ids in seen.items() if session_id in ids]
         assert len(on) == 1, f"session {session_id} was created on {on or 'no process'}"
-    assert len({session_id for session_id, _ in outcomes}) == USERS
+    assert len({session_id for session_id, *_ in outcomes}) == USERS
     assert all(seen.values()), f"one process served no session: {[len(v) for v in seen.values()]}"

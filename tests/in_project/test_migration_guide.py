@@ -1,4 +1,5 @@
-"""Every Panel snippet in docs/migrating-from-streamlit.md runs, and does what it says."""
+"""Every Panel snippet in the template's docs/migrating-from-streamlit.md runs, and does
+what it says. Runs inside a baked project, with the guide copied into its docs/."""
 
 from __future__ import annotations
 

@@ -1,0 +1,242 @@
+"""What serving the generated app costs, measured over the websocket the way browsers use it.
+
+    python benchmarks/bench.py                      # bakes the default project, measures it
+    python benchmarks/bench.py path/to/project      # a project you baked (or changed)
+    python benchmarks/bench.py --entry benchmarks/plain_panel_app.py   # and another app beside it
+
+For each app (the project's app.py, then each --entry) it serves the app with the
+project's own tests/support.py, in the project's virtualenv (the one the template's
+tests build), and measures:
+
+- session creation time;
+- server CPU per "Add new row" click (from the OS), at 0 and at --rows rows, and with
+  every other session open but idle;
+- messages an idle session receives when another session clicks, and the server's
+  CPU while nobody clicks;
+- memory per open session, what is left once all have closed, and what a second
+  wave of sessions adds;
+- --sessions users clicking --clicks times at once: no click lost, no row in the
+  wrong session.
+
+It prints a table with a column per app, then one JSON line per app. It is a
+benchmark, not a test: it reports figures and leaves judging them to people
+(docs/performance.md). An --entry app needs the same two buttons and "Enter a
+number" inputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ROW, ADD, CLEAR = "Enter a number", "Add new row", "Clear all rows"
+TABLE = [
+    ("session_create_ms_p50", "session creation p50 (ms)", "{:.1f}"),
+    ("session_create_ms_p95", "session creation p95 (ms)", "{:.1f}"),
+    ("cpu_ms_per_click_0_rows", "server CPU per click, 0 rows (ms)", "{:.1f}"),
+    ("cpu_ms_per_click_many_rows", "server CPU per click, --rows rows (ms)", "{:.1f}"),
+    ("idle_sessions_cpu_ratio", "CPU per click, idle sessions open vs none", "{:.2f}x"),
+    ("msgs_to_idle_session_per_click", "messages to an idle session per click", "{:.2f}"),
+    ("idle_server_cpu_percent", "server CPU with nobody clicking (%)", "{:.0f}"),
+    ("rss_mb_per_session", "memory per open session (MB)", "{:.2f}"),
+    ("rss_mb_peak_growth", "memory growth at peak (MB)", "{:.1f}"),
+    ("rss_mb_after_close", "memory left after all closed (MB)", "{:.1f}"),
+    ("rss_mb_per_session_second_wave", "memory per session, second wave (MB)", "{:.2f}"),
+    ("concurrent_clicks_per_s", "clicks/s, everyone clicking", "{:.1f}"),
+    ("concurrent_click_ms_p95", "click latency p95, everyone clicking (ms)", "{:.0f}"),
+    ("clicks_lost", "clicks lost", "{:.0f}"),
+    ("cross_session_rows", "rows shown in the wrong session", "{:.0f}"),
+]
+
+
+# -- Inside the project's virtualenv: serve one app and measure it --------------------------
+def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -> dict:
+    import psutil
+
+    from support import Session, serve
+
+    def rss_mb() -> float:
+        return psutil.Process(server.process.pid).memory_info().rss / 2**20
+
+    def cpu_seconds() -> float:
+        times = psutil.Process(server.process.pid).cpu_times()
+        return times.user + times.system
+
+    def row_count(session: Session) -> int:
+        return sum(getattr(model, "title", None) == ROW for model in session.models())
+
+    def click(session: Session, label: str, then_rows: int) -> None:
+        session.click(label)
+        if not session.wait_for(lambda s: row_count(s) == then_rows, timeout=60):
+            raise TimeoutError(f"{label!r} did not give {then_rows} rows")
+
+    def cpu_ms_per_click(session: Session, start_rows: int) -> float:
+        click(session, CLEAR, 0)
+        for _ in range(start_rows):  # fill up, unmeasured
+            session.click(ADD)
+        session.wait_for(lambda s: row_count(s) == start_rows, timeout=120)
+        before = cpu_seconds()
+        for n in range(clicks):
+            click(session, ADD, start_rows + n + 1)
+        return (cpu_seconds() - before) * 1000 / clicks
+
+    def rss_once_culled() -> float:
+        """Memory once the server has discarded every closed session (and, after
+        `settle`, Panel has collected their garbage, which it does 5-10 s later)."""
+        import urllib.request
+
+        def live() -> int:
+            url = f"http://127.0.0.1:{server.port}/rest/session_info"
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return json.load(response)["session_info"]["live"]
+
+        deadline = time.monotonic() + 120
+        while live():
+            if time.monotonic() > deadline:
+                raise TimeoutError("the server did not discard closed sessions")
+            time.sleep(0.25)
+        time.sleep(settle)
+        return rss_mb()
+
+    # Closed sessions are freed after a second (fine for this client, which opens its
+    # websocket right after the page; browsers need longer).
+    flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
+    with serve(entry, *flags, "--rest-session-info") as server:
+        results: dict = {"entry": str(entry), "sessions": sessions, "clicks": clicks, "rows": rows}
+        # Warm up: the first session loads code and fills caches, and its clicks take
+        # every path a click takes; then let it be culled.
+        warm = Session(server.url)
+        cpu_ms_per_click(warm, 0)
+        warm.close()
+        baseline = rss_once_culled()
+
+        # One session alone; then the same clicks with one idle neighbour, counting
+        # what it receives (the clicks, plus the clear before them).
+        active = Session(server.url)
+        results["cpu_ms_per_click_0_rows"] = cpu_ms_per_click(active, 0)
+        idle = Session(server.url)
+        idle.roundtrip()
+        pushes = idle.pushes
+        cpu_ms_per_click(active, 0)
+        idle.roundtrip()
+        results["msgs_to_idle_session_per_click"] = (idle.pushes - pushes) / (clicks + 1)
+        before = cpu_seconds()
+        time.sleep(2)  # nobody clicking: what the server does on its own
+        results["idle_server_cpu_percent"] = (cpu_seconds() - before) * 100 / 2
+        results["cpu_ms_per_click_many_rows"] = cpu_ms_per_click(active, rows)
+        click(active, CLEAR, 0)
+
+        # Many sessions, opened one after another: creation time, memory per session.
+        created, times = [], []
+        for _ in range(sessions):
+            started = time.perf_counter()
+            created.append(Session(server.url))
+            times.append((time.perf_counter() - started) * 1000)
+        results["session_create_ms_p50"] = statistics.median(times)
+        results["session_create_ms_p95"] = sorted(times)[int(0.95 * (len(times) - 1))]
+        peak = rss_mb()
+        results["rss_mb_per_session"] = (peak - baseline) / sessions
+        with_idle = cpu_ms_per_click(active, 0)
+        results["idle_sessions_cpu_ratio"] = with_idle / results["cpu_ms_per_click_0_rows"]
+
+        def user(session: Session) -> tuple[int, list[float]]:
+            latencies = []
+            for n in range(clicks):
+                started = time.perf_counter()
+                session.click(ADD)
+                session.wait_for(lambda s, n=n: row_count(s) >= n + 1, timeout=120)
+                latencies.append((time.perf_counter() - started) * 1000)
+            session.roundtrip(timeout=120)  # a swamped server answers late
+            return row_count(session), latencies
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(sessions) as pool:  # everyone clicks at once
+            outcomes = list(pool.map(user, created))
+        elapsed = time.perf_counter() - started
+        peak = max(peak, rss_mb())
+        latencies = sorted(ms for _, per_session in outcomes for ms in per_session)
+        results["clicks_lost"] = sum(max(0, clicks - seen) for seen, _ in outcomes)
+        results["cross_session_rows"] = sum(max(0, seen - clicks) for seen, _ in outcomes)
+        results["concurrent_clicks_per_s"] = sessions * clicks / elapsed
+        results["concurrent_click_ms_p95"] = latencies[int(0.95 * (len(latencies) - 1))]
+
+        for session in [*created, active, idle]:
+            session.close()
+        after = rss_once_culled()
+        results["rss_mb_peak_growth"] = peak - baseline
+        results["rss_mb_after_close"] = max(0.0, after - baseline)
+        # Kept memory is leaked or held for reuse: a second wave tells which.
+        second = [Session(server.url) for _ in range(sessions)]
+        results["rss_mb_per_session_second_wave"] = (rss_mb() - after) / sessions
+        for session in second:
+            session.close()
+    return results
+
+
+# -- Outside: bake (or take) the project, run the measuring in its virtualenv ----------------
+def report(all_results: list[dict]) -> str:
+    """The table, a column per app, then one JSON line per app."""
+    width = max(len(label) for _, label, _ in TABLE)
+    names = [Path(results["entry"]).name for results in all_results]
+    lines = [f"{'':<{width}}  " + "  ".join(f"{name:>14}" for name in names)]
+    for key, label, fmt in TABLE:
+        cells = "  ".join(f"{fmt.format(results[key]):>14}" for results in all_results)
+        lines.append(f"{label:<{width}}  {cells}")
+    return "\n".join([*lines, *(json.dumps(results, sort_keys=True) for results in all_results)])
+
+
+def main(argv: list[str] | None = None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("project", nargs="?", type=Path, help="a baked project (default: bake one)")
+    parser.add_argument("--entry", type=Path, action="append", default=[], help="another app")
+    parser.add_argument("--sessions", type=int, default=50, help="concurrent sessions (50)")
+    parser.add_argument("--clicks", type=int, default=20, help="clicks per session (20)")
+    parser.add_argument("--rows", type=int, default=300, help="rows for the large page (300)")
+    parser.add_argument("--settle", type=float, default=12, help="seconds for Panel's gc (12)")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)))
+        return []
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from cookiecutter.main import cookiecutter
+
+    from bakes import DEFAULT_PYTHON
+    from generated_suites import project_env, project_python
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = args.project or Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
+        try:
+            python = project_python(project.resolve(), DEFAULT_PYTHON)
+        except LookupError as missing:
+            raise SystemExit(str(missing)) from None
+        all_results = []
+        for entry in [project / "app.py", *args.entry]:
+            load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks)]
+            load += ["--rows", str(args.rows), "--settle", str(args.settle)]
+            command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
+            done = subprocess.run(
+                command,
+                env=project_env(project.resolve()),
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
+            if done.returncode:
+                raise SystemExit(f"measuring {entry} failed:\n{done.stdout}{done.stderr}")
+            all_results.append(json.loads(done.stdout.splitlines()[-1]))
+    print(report(all_results))
+    return all_results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,230 @@
+"""Test helpers: `serve` runs `panel serve` on a free 127.0.0.1 port, and `Session`
+opens a session on it over the websocket, the way a browser does. Waits are bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import panel  # noqa: F401 - registers Panel's Bokeh models, so served documents load
+from bokeh.client.websocket import WebSocketClientConnectionWrapper
+from bokeh.document import Document
+from bokeh.document.events import MessageSentEvent
+from bokeh.events import ButtonClick, DocumentReady
+from bokeh.model import Model
+from bokeh.models import Button
+from bokeh.protocol import Protocol
+from bokeh.protocol.receiver import Receiver
+from bokeh.util.token import get_session_id
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+SETTLE_SECONDS = 10
+# Tracebacks Bokeh logs when a client hangs up: not the app's problem (see Server.problems).
+CLIENT_LEFT = ("WebSocketClosedError", "assert self._session is not None")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `panel serve` and its log."""
+
+    port: int
+    url: str
+    process: subprocess.Popen
+    log: IO[bytes]
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def problems(self) -> list[str]:
+        """Logged tracebacks and warnings, but for clients hanging up: Bokeh logs a
+        WebSocketClosedError when it writes to a closed socket, and the assertion when a
+        keep-alive ping drops a closing socket's session before its last messages."""
+        records = re.split(r"\n(?=\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", self.output())
+        return [
+            record
+            for record in records
+            if ("Traceback" in record or "Warning" in record)
+            and not any(sign in record for sign in CLIENT_LEFT)
+        ]
+
+
+@contextmanager
+def serve(entry: Path, *args: str, startup_seconds: float = 60) -> Iterator[Server]:
+    """Serve `entry` with `panel serve` on a free port until the block ends."""
+    with tempfile.TemporaryFile() as log:
+        port = free_port()
+        command = [sys.executable, "-m", "panel", "serve", str(entry), "--port", str(port),
+                   "--address", "127.0.0.1", "--allow-websocket-origin", f"127.0.0.1:{port}",
+                   "--liveness", *args]  # fmt: skip
+        process = subprocess.Popen(command, cwd=entry.parent, stdout=log, stderr=subprocess.STDOUT)
+        server = Server(port, f"http://127.0.0.1:{port}/{entry.stem}", process, log)
+        try:
+            deadline = time.monotonic() + startup_seconds
+            while not _answers(f"http://127.0.0.1:{port}/liveness"):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"`{' '.join(command)}` did not start:\n{server.output()}")
+                time.sleep(0.1)
+            yield server
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+class Session:
+    """One session of the served app, driven the way BokehJS drives it in a browser.
+
+    It requests the app's page (the server creates the session then, and a sticky
+    balancer sets its cookie), opens the page's websocket with the same cookies,
+    pulls the document and from then on applies every change the server pushes,
+    counting those messages in `pushes`. Each method runs this session's own event
+    loop until it is done, so tests read top to bottom. (bokeh.client would do, but
+    it drops what the server pushes while it waits for a reply.)
+    """
+
+    def __init__(self, url: str, cookies: dict[str, str] | None = None, timeout: float = 30):
+        self.cookies = dict(cookies or {})
+        request = urllib.request.Request(url, headers=self._cookie_header())
+        with urllib.request.urlopen(request, timeout=timeout) as page:
+            for header in page.headers.get_all("Set-Cookie") or []:
+                name, _, value = header.split(";", 1)[0].partition("=")
+                self.cookies[name.strip()] = value.strip()
+            token = re.search(r'"token":\s*"([^"]+)"', page.read().decode()).group(1)
+        self.id = get_session_id(token)
+        self.document = Document()
+        self.pushes = 0  # messages the server sent on its own, not as replies
+        self._protocol = Protocol()
+        self._replies: dict[str, asyncio.Future] = {}
+        self._changed, self._greeted = asyncio.Event(), asyncio.Event()
+        self._loop = asyncio.new_event_loop()
+        self._run(self._connect(url, token), timeout)
+
+    def click(self, label: str) -> None:
+        """Click the button with this label: the browser sends a ButtonClick event."""
+        [button] = [m for m in self.models() if isinstance(m, Button) and m.label == label]
+        self._run(self._send([MessageSentEvent(self.document, "bokeh_event", ButtonClick(button))]))
+
+    def set_value(self, model: Model, value: object) -> None:
+        """Type `value` into a widget of this session: the change goes to the server."""
+        typed = []
+        self.document.on_change(typed.append)
+        model.value = value
+        self.document.remove_on_change(typed.append)
+        if typed:  # nothing to send if it held that value already
+            self._run(self._send(typed))
+
+    def roundtrip(self, timeout: float = SETTLE_SECONDS) -> None:
+        """Ask the server something and wait: all it pushed before has then arrived."""
+        self._run(self._request("SERVER-INFO-REQ"), timeout)
+
+    def wait_for(
+        self, condition: Callable[[Session], bool], timeout: float = SETTLE_SECONDS
+    ) -> bool:
+        """Apply what the server pushes until `condition(self)` holds; False if it never did."""
+
+        async def until() -> None:
+            while not condition(self):
+                self._changed.clear()
+                await self._changed.wait()
+
+        try:
+            self._run(until(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    def models(self) -> list[Model]:
+        return list(self.document.models)
+
+    def texts(self) -> list[str]:
+        """The text each Markdown or HTML pane shows (Panel sends their HTML escaped)."""
+        markup = [
+            html.unescape(m.text)
+            for m in self.models()
+            if isinstance(getattr(m, "text", None), str)
+        ]
+        return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in markup]
+
+    def close(self) -> None:
+        async def leave() -> None:
+            self._socket.close(1000, "closed")  # as a browser leaving the page does
+            await asyncio.wait([self._reader], timeout=5)
+            self._reader.cancel()
+
+        self._run(leave())
+        self._loop.close()
+
+    def _run(self, awaitable, timeout: float = SETTLE_SECONDS):
+        return self._loop.run_until_complete(asyncio.wait_for(awaitable, timeout))
+
+    def _cookie_header(self) -> dict[str, str]:
+        return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+
+    async def _connect(self, url: str, token: str) -> None:
+        origin = re.match(r"https?://[^/]+", url).group(0)  # browsers send it; Bokeh checks it
+        headers = {**self._cookie_header(), "Origin": origin}
+        request = HTTPRequest(re.sub(r"^http", "ws", url) + "/ws", headers=headers)
+        socket = await websocket_connect(request, subprotocols=["bokeh", token])
+        socket.stream.set_nodelay(True)  # as browsers do: no Nagle delay on small messages
+        self._socket = WebSocketClientConnectionWrapper(socket)
+        self._reader = asyncio.ensure_future(self._read())
+        await self._greeted.wait()  # the server reads messages only after its ACK
+        (await self._request("PULL-DOC-REQ")).push_to_document(self.document)
+        self.document.models.flush_synced()  # the server knows them all: send ids only
+        # BokehJS reports a rendered document; Panel marks the session ready only then.
+        await self._send([MessageSentEvent(self.document, "bokeh_event", DocumentReady())])
+
+    async def _send(self, events: list) -> None:
+        await self._protocol.create("PATCH-DOC", events).send(self._socket)
+
+    async def _request(self, msgtype: str):
+        message = self._protocol.create(msgtype)
+        reply = self._replies[message.header["msgid"]] = self._loop.create_future()
+        await message.send(self._socket)
+        return await reply
+
+    async def _read(self) -> None:
+        receiver = Receiver(self._protocol)
+        while (fragment := await self._socket.read_message()) is not None:
+            message = await receiver.consume(fragment)
+            if message is None:  # more fragments of it to come
+                continue
+            if message.msgtype == "ACK":
+                self._greeted.set()
+            elif "reqid" in message.header:  # a reply, unless nobody waits for it any more
+                reply = self._replies.pop(message.header["reqid"], None)
+                if reply is not None and not reply.done():
+                    reply.set_result(message)
+            else:
+                self.pushes += 1
+                if message.msgtype == "PATCH-DOC":
+                    message.apply_to_document(self.document, self)
+                    self.document.models.flush_synced()
+                    self._changed.set()
