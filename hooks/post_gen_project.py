@@ -43,14 +43,14 @@ def main() -> None:
 
     steps = [
         f"cd {SLUG}",
-        "python -m venv .venv && . .venv/bin/activate",
-        "python -m pip install --upgrade pip && python -m pip install -e . --group dev",
-        "panel serve app.py --dev --show    # autoreload while you edit",
-        "pytest",
+        "uv sync                                 # writes uv.lock: commit it",
+        "uv run panel serve app.py --dev --show  # reloads while you edit",
+        "uv run pytest",
     ]
     if PRE_COMMIT:
-        steps.insert(4, "git init && pre-commit install")
-    print(f"\nCreated {SLUG}. Next steps:\n" + "\n".join(f"  {step}" for step in steps) + "\n")
+        steps.insert(3, "git init && uv run pre-commit install")
+    lines = "\n".join(f"  {step}" for step in steps)
+    print(f"\nCreated {SLUG}. Next steps:\n{lines}\n(Without uv: README.md, Quick start.)\n")
 
 
 if __name__ == "__main__":

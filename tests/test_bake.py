@@ -103,3 +103,18 @@ def test_the_production_server_script_is_executable(baked, combination):
     script = baked.project_path / "deploy" / "serve.sh"
     assert script.exists() == (combination.context["docker"] == "yes")
     assert not script.exists() or os.access(script, os.X_OK)
+
+
+def test_ci_and_the_image_install_exactly_what_uv_lock_pins(baked, combination):
+    """The lock is the project's: CI syncs from it, the image builds from it, git keeps it."""
+    project = baked.project_path
+    ci = {"github": ".github/workflows/ci.yml", "gitlab": ".gitlab-ci.yml"}.get(
+        combination.context["ci"]
+    )
+    if ci is not None:
+        assert "uv sync --locked" in (project / ci).read_text(encoding="utf-8")
+    if combination.context["docker"] == "yes":
+        dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
+        assert "COPY pyproject.toml uv.loc[k] ./" in dockerfile
+        assert "uv sync --locked --no-dev --no-editable" in dockerfile
+    assert "uv.lock" not in (project / ".gitignore").read_text(encoding="utf-8")
