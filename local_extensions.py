@@ -1,4 +1,4 @@
-"""Jinja filters that turn user text into string literals, and the template's one limit.
+"""Jinja filters that turn user text into string literals.
 
 User answers (project name, description, author) end up inside TOML and Python
 files. Pasting them between quotes breaks on the first quote or backslash, so
@@ -7,16 +7,15 @@ every such value goes through one of these filters instead:
     name = {{ cookiecutter.project_name | toml_str }}
     TITLE = {{ cookiecutter.project_name | py_str }}
 
-cookiecutter loads this module through `_extensions` in cookiecutter.json.
+cookiecutter loads this module through `_extensions` in cookiecutter.json, copier
+through `_jinja_extensions` in copier.yml.
 """
 
 from __future__ import annotations
 
-from jinja2.ext import Extension
+from datetime import UTC, datetime
 
-# The longest project_slug: cookiecutter.json's slugify cuts a derived slug here, and
-# the pre-generate hook refuses a longer typed one (both read it as `max_slug_length`).
-MAX_SLUG = 50
+from jinja2.ext import Extension
 
 _SHORT_ESCAPES = {"\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
 
@@ -78,10 +77,11 @@ def py_str(value: object) -> str:
 
 
 class QuoteExtension(Extension):
-    """Registers the `toml_str` and `py_str` filters, and `max_slug_length`."""
+    """Registers the `toml_str` and `py_str` filters, and `this_year` for LICENSE
+    (cookiecutter's `now` tag is cookiecutter's own; copier has none)."""
 
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["toml_str"] = toml_str
         environment.filters["py_str"] = py_str
-        environment.globals["max_slug_length"] = MAX_SLUG
+        environment.globals["this_year"] = str(datetime.now(UTC).year)

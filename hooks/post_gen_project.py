@@ -6,27 +6,16 @@ temporary directories): a path that is already gone is simply skipped.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
-CI = "{{ cookiecutter.ci }}"
-DOCKER = "{{ cookiecutter.docker }}" == "yes"
 PRE_COMMIT = "{{ cookiecutter.pre_commit }}" == "yes"
-LICENSE = "{{ cookiecutter.license }}"
 SLUG = "{{ cookiecutter.project_slug }}"
-
-# path -> keep it?
-OPTIONAL_PATHS = {
-    ".github": CI == "github",
-    ".gitlab-ci.yml": CI == "gitlab",
-    "Dockerfile": DOCKER,
-    ".dockerignore": DOCKER,
-    "compose.yaml": DOCKER,
-    "deploy": DOCKER,
-    "docs": DOCKER,  # docs/deploying.md
-    ".pre-commit-config.yaml": PRE_COMMIT,
-    "LICENSE": LICENSE != "Proprietary",
-}
+# What the answers turned off: answers.py's table, which copier's _exclude reads too.
+TURNED_OFF = json.loads(
+    r"""{{ paths_turned_off(cookiecutter.ci, cookiecutter.docker, cookiecutter.pre_commit, cookiecutter.license) | tojson }}"""
+)
 
 
 def remove(path: Path) -> None:
@@ -37,9 +26,8 @@ def remove(path: Path) -> None:
 
 
 def main() -> None:
-    for name, keep in OPTIONAL_PATHS.items():
-        if not keep:
-            remove(Path(name))
+    for name in TURNED_OFF:
+        remove(Path(name))
 
     steps = [
         f"cd {SLUG}",

@@ -13,6 +13,7 @@ from cookiecutter.hooks import run_hook
 from cookiecutter.main import _patch_import_path_for_repo
 
 import checkers
+from answers import MAX_SLUG
 from bakes import (
     DEFAULT_PYTHON,
     ROOT,
@@ -21,7 +22,6 @@ from bakes import (
     hooks_left_in_system_temp_dir,
     project_files,
 )
-from local_extensions import MAX_SLUG
 
 # (answers, what the one-line message must say): each names the fix to type.
 REFUSED = {

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 import checkers
+from answers import MAX_SLUG
 from bakes import DEFAULT_PYTHON, ROOT
-from local_extensions import MAX_SLUG
 
 FIELDS = ("project_name", "description", "author_name", "author_email")
 NASTY = [

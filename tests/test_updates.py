@@ -1,20 +1,26 @@
-"""Template updates (cruft) and the ways to run the template, with real git repositories.
+"""Making and updating projects with cookiecutter, cruft and copier, with real git repositories.
 
 The template under test is the working tree, committed into a fresh repository
-in a temporary directory, so what is tested is what is on disk.
+in a temporary directory, so what is tested is what is on disk. copier renders
+the same project directory as cookiecutter (copier.yml, copier_extensions.py):
+the same bytes for the same answers, and the same refusals.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
+from copier import run_copy
+from test_hooks import REFUSED
 
-from bakes import DEFAULT_PYTHON, ROOT
+from bakes import COOKIECUTTER_JSON, DEFAULT_PYTHON, ROOT, covering_combinations, project_files
 
 BIN = Path(sys.executable).parent
 NOT_TEMPLATE = shutil.ignore_patterns(
@@ -44,13 +50,36 @@ def commit(repo: Path, message: str) -> str:
     return run("git", "rev-parse", "HEAD", cwd=repo).stdout.strip()
 
 
-@pytest.fixture
-def template_repo(tmp_path) -> Path:
-    repo = tmp_path / "panel-app-template"
+def released_template(directory: Path) -> Path:
+    """The working tree as a git repository whose one commit is tagged v1."""
+    repo = directory / "panel-app-template"
     shutil.copytree(ROOT, repo, ignore=NOT_TEMPLATE)
     run("git", "init", "-q", "-b", "main", cwd=repo)
     commit(repo, "template v1")
+    run("git", "tag", "v1", cwd=repo)
     return repo
+
+
+@pytest.fixture
+def template_repo(tmp_path) -> Path:
+    return released_template(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def template_v1(tmp_path_factory) -> Path:
+    """A released template nobody changes, for copying from."""
+    return released_template(tmp_path_factory.mktemp("released"))
+
+
+def copier_copy(template: Path, destination: Path, *data: str, check: bool = True):
+    """`copier copy` of tag v1 with these `--data` answers, defaults for the rest."""
+    command = [BIN / "copier", "copy", "--trust", "--defaults", "--vcs-ref", "v1"]
+    command += [f"--data={answer}" for answer in data]
+    if not check:
+        return subprocess.run(
+            [*command, template, destination], capture_output=True, text=True, timeout=300
+        )
+    return run(*command, template, destination, cwd=destination.parent)
 
 
 def change_the_template(repo: Path) -> str:
@@ -128,3 +157,98 @@ def test_git_file_urls_checkout_no_input_and_replay(template_repo, tmp_path):
     for path in first.rglob("*"):
         if path.is_file():
             assert path.read_bytes() == (again / path.relative_to(first)).read_bytes(), path
+
+
+def test_copier_asks_what_cookiecutter_asks():
+    copier = yaml.safe_load((ROOT / "copier.yml").read_text(encoding="utf-8"))
+    questions = {key: value for key, value in copier.items() if not key.startswith("_")}
+    asked = {key: value for key, value in COOKIECUTTER_JSON.items() if not key.startswith("_")}
+    assert list(questions) == list(asked)
+    prompts = COOKIECUTTER_JSON["__prompts__"]
+    for key, question in questions.items():
+        if isinstance(asked[key], list):
+            assert question["help"] == prompts[key]["__prompt__"]
+            assert question["choices"] == {prompts[key][choice]: choice for choice in asked[key]}
+            assert question["default"] == asked[key][0]
+        else:
+            assert question["help"] == prompts[key]
+            expected = asked[key].replace("cookiecutter.", "")
+            assert question["default"] == expected, key
+            assert question["validator"] == f"{{{{ refusal('{key}') }}}}"
+
+
+def differences(copied: Path, baked: Path) -> list[str]:
+    """Files that copier and cookiecutter made differently (copier's answers file aside)."""
+    ours, theirs = project_files(copied), project_files(baked)
+    ours.pop(".copier-answers.yml")
+    different = [name for name in ours.keys() & theirs.keys() if ours[name] != theirs[name]]
+    alone = sorted(ours.keys() ^ theirs.keys())
+    modes = [name for name in ("deploy/serve.sh",) if name in ours and name in theirs
+             and (copied / name).stat().st_mode != (baked / name).stat().st_mode]  # fmt: skip
+    return sorted(different) + alone + modes
+
+
+def test_copier_copies_what_cookiecutter_bakes_byte_for_byte(
+    bakery, combination, template_v1, tmp_path
+):
+    """Every selected combination, all 384 with --matrix=full: copier's API, in this
+    process, takes about a second a copy (its command line about three)."""
+    project = tmp_path / "copied"
+    run_copy(str(template_v1), project, data=combination.context, defaults=True,
+             unsafe=True, vcs_ref="v1", quiet=True)  # fmt: skip  # unsafe: --trust
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v1"
+    assert differences(project, bakery(combination).project_path) == []
+
+
+def test_the_comparison_sees_a_difference(bakery, template_v1, tmp_path):
+    """Negative control: a copy with another ui_template differs from the default bake."""
+    project = tmp_path / "copied"
+    copier_copy(template_v1, project, "ui_template=fast")
+    found = differences(project, bakery(covering_combinations()[0]).project_path)
+    assert "src/panel_app/layout.py" in found
+
+
+@pytest.mark.parametrize(("answers", "message"), REFUSED.values(), ids=REFUSED.keys())
+def test_copier_refuses_what_cookiecutter_refuses_with_the_same_message(
+    template_v1, tmp_path, answers, message
+):
+    # cookiecutter renders answers given on its command line, so REFUSED wraps
+    # braces in raw blocks; copier takes them as typed.
+    typed = {key: re.sub(r"{% (end)?raw %}", "", value) for key, value in answers.items()}
+    done = copier_copy(
+        template_v1, tmp_path / "refused", *(f"{k}={v}" for k, v in typed.items()), check=False
+    )
+    assert done.returncode != 0
+    assert message in done.stderr, done.stderr[-2000:]
+    assert not (tmp_path / "refused").exists()
+
+
+def test_copier_brings_a_template_change_into_a_project_and_keeps_the_users_edits(
+    template_repo, tmp_path, suite_board
+):
+    project = tmp_path / "panel-app"
+    copier_copy(template_repo, project)
+    run("git", "init", "-q", "-b", "main", cwd=project)
+    commit(project, "generated")
+    readme, gitignore = project / "README.md", project / ".gitignore"
+    readme.write_text(readme.read_text() + "\n## Team notes\n\nOur own words.\n")
+    gitignore.write_text("# Ours\n.env.local\n" + gitignore.read_text())  # the file v2 changes
+    commit(project, "our notes and ignores")
+
+    check_update = [BIN / "copier", "check-update", "--quiet"]
+    run(*check_update, cwd=project)  # up to date: exit status 0
+    change_the_template(template_repo)
+    run("git", "tag", "v2", cwd=template_repo)
+    stale = subprocess.run(check_update, cwd=project, capture_output=True, text=True, timeout=300)
+    assert stale.returncode == 2, stale.stdout + stale.stderr  # "an update is available"
+
+    run(BIN / "copier", "update", "--trust", "--defaults", cwd=project)
+    assert "# Added by template v2" in gitignore.read_text()
+    assert gitignore.read_text().startswith("# Ours\n.env.local\n")
+    assert "Our own words." in readme.read_text()
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v2"
+    commit(project, "template v2")
+    run(*check_update, cwd=project)
+
+    result = suite_board.run(project, DEFAULT_PYTHON)
+    assert result.returncode == 0, result.output[-4000:]
