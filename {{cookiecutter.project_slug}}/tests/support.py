@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -104,9 +105,10 @@ class Session:
     It requests the app's page (the server creates the session then, and a sticky
     balancer sets its cookie), opens the page's websocket with the same cookies,
     pulls the document and from then on applies every change the server pushes,
-    counting those messages in `pushes`. Each method runs this session's own event
-    loop until it is done, so tests read top to bottom. (bokeh.client would do, but
-    it drops what the server pushes while it waits for a reply.)
+    counting those messages in `pushes`. The session runs on an event loop of its
+    own, in its own thread, so tests call it plainly, alongside Playwright's loop.
+    (bokeh.client would do, but it drops what the server pushes while it waits for
+    a reply.)
     """
 
     def __init__(self, url: str, cookies: dict[str, str] | None = None, timeout: float = 30):
@@ -124,21 +126,31 @@ class Session:
         self._replies: dict[str, asyncio.Future] = {}
         self._changed, self._greeted = asyncio.Event(), asyncio.Event()
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self._thread.start()
         self._run(self._connect(url, token), timeout)
 
     def click(self, label: str) -> None:
         """Click the button with this label: the browser sends a ButtonClick event."""
-        [button] = [m for m in self.models() if isinstance(m, Button) and m.label == label]
-        self._run(self._send([MessageSentEvent(self.document, "bokeh_event", ButtonClick(button))]))
+
+        async def click() -> None:
+            [button] = [m for m in self.models() if isinstance(m, Button) and m.label == label]
+            await self._send([MessageSentEvent(self.document, "bokeh_event", ButtonClick(button))])
+
+        self._run(click())
 
     def set_value(self, model: Model, value: object) -> None:
         """Type `value` into a widget of this session: the change goes to the server."""
-        typed = []
-        self.document.on_change(typed.append)
-        model.value = value
-        self.document.remove_on_change(typed.append)
-        if typed:  # nothing to send if it held that value already
-            self._run(self._send(typed))
+
+        async def type_() -> None:
+            typed = []
+            self.document.on_change(typed.append)
+            model.value = value
+            self.document.remove_on_change(typed.append)
+            if typed:  # nothing to send if it held that value already
+                await self._send(typed)
+
+        self._run(type_())
 
     def roundtrip(self, timeout: float = SETTLE_SECONDS) -> None:
         """Ask the server something and wait: all it pushed before has then arrived."""
@@ -147,7 +159,7 @@ class Session:
     def wait_for(
         self, condition: Callable[[Session], bool], timeout: float = SETTLE_SECONDS
     ) -> bool:
-        """Apply what the server pushes until `condition(self)` holds; False if it never did."""
+        """Wait until `condition(self)` holds as the server's changes arrive; False if it never did."""
 
         async def until() -> None:
             while not condition(self):
@@ -161,7 +173,14 @@ class Session:
         return True
 
     def models(self) -> list[Model]:
-        return list(self.document.models)
+        """Every model of the document (read on the session's thread, where it changes)."""
+        if threading.current_thread() is self._thread:
+            return list(self.document.models)
+
+        async def models() -> list[Model]:
+            return list(self.document.models)
+
+        return self._run(models())
 
     def texts(self) -> list[str]:
         """The text each Markdown or HTML pane shows (Panel sends their HTML escaped)."""
@@ -173,16 +192,23 @@ class Session:
         return [html.unescape(re.sub(r"<[^>]+>", "", text)).strip() for text in markup]
 
     def close(self) -> None:
+        if self._loop.is_closed():
+            return
+
         async def leave() -> None:
             self._socket.close(1000, "closed")  # as a browser leaving the page does
             await asyncio.wait([self._reader], timeout=5)
             self._reader.cancel()
 
         self._run(leave())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
         self._loop.close()
 
-    def _run(self, awaitable, timeout: float = SETTLE_SECONDS):
-        return self._loop.run_until_complete(asyncio.wait_for(awaitable, timeout))
+    def _run(self, coroutine, timeout: float = SETTLE_SECONDS):
+        """Run `coroutine` on the session's loop; its result, or TimeoutError after `timeout`."""
+        wait = asyncio.wait_for(coroutine, timeout)
+        return asyncio.run_coroutine_threadsafe(wait, self._loop).result()
 
     def _cookie_header(self) -> dict[str, str]:
         return {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
