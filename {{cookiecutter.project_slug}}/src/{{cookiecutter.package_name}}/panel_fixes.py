@@ -20,15 +20,16 @@ import panel as pn
 def start_busy_cleanup_on_the_event_loop() -> None:
     """Have Panel start its busy-event clean-up on the server's event loop.
 
-    Call it from the served script; it does nothing outside a server session,
-    or once the clean-up is running. (It uses two private Panel names, so it
-    checks they exist rather than break the app when Panel changes them.)
+    Call it from the served script; it does nothing outside a server session (or
+    in a warm-up run), or once the clean-up is running. (It uses two private Panel
+    names, so it checks they exist rather than break the app when Panel changes them.)
     """
     state_class = type(pn.state)
     started = getattr(state_class, "_busy_cleanup_scheduled", "unknown")
     schedule = getattr(pn.state, "_schedule_busy_cleanup", None)
     doc = pn.state.curdoc
-    if started is not None or schedule is None or doc is None or doc.session_context is None:
-        return
-    loop = doc.session_context.server_context.application_context.io_loop
+    server_context = getattr(doc and doc.session_context, "server_context", None)
+    if started is not None or schedule is None or server_context is None:
+        return  # not in a served session (a --warm run has no server context)
+    loop = server_context.application_context.io_loop
     loop.add_callback(schedule)  # thread-safe: runs on the event loop's thread
