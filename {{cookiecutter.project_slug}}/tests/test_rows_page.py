@@ -50,6 +50,16 @@ def test_an_emptied_row_still_counts_but_adds_nothing():
     assert page.summary() == "Rows: **2**, sum: **5**"
 
 
+def test_a_value_outside_the_limits_is_put_back():
+    page = RowsPage()
+    click(page.add_button)
+    page.rows[0].value = 7
+    for hostile in (10**30, -5):  # the browser never sends these; a hostile client might
+        page.rows[0].value = hostile
+        assert page.values == [7]
+    assert page.rows[0].value == 7
+
+
 def test_the_summary_pane_follows_the_values():
     page = RowsPage()
     markdown = page.__panel__().select(pn.pane.Markdown)

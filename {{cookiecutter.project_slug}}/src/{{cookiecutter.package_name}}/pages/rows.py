@@ -49,7 +49,7 @@ class RowsPage(Page):
             start=self._limits.start,
             end=self._limits.end,
         )
-        row.param.watch(self._read_values, "value")
+        row.param.watch(self._row_changed, "value")
         self.rows.append(row)
         self._read_values()
         return row
@@ -59,7 +59,15 @@ class RowsPage(Page):
         self.rows.clear()
         self._read_values()
 
-    def _read_values(self, event: object = None) -> None:
+    def _row_changed(self, event: param.parameterized.Event) -> None:
+        # The browser keeps values within the limits; a client that sends others
+        # anyway (never trust the client) gets its old value back.
+        if event.new is not None and not self._limits.start <= event.new <= self._limits.end:
+            event.obj.value = event.old
+        else:
+            self._read_values()
+
+    def _read_values(self) -> None:
         self.values = [row.value for row in self.rows]
 
     @param.depends("values")
