@@ -45,7 +45,7 @@ NOT_READ_BY_GENERATED_TESTS = frozenset(
         "deploy/kubernetes/deployment.yaml",
         "deploy/kubernetes/service.yaml",
         "deploy/kubernetes/ingress.yaml",
-        "deploy/serve.sh",
+        "deploy/serve.py",
         "deploy/nginx/nginx.conf",
         "docs/deploying.md",
     }
@@ -126,7 +126,7 @@ def expected_files(context: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
         files.add(".gitlab-ci.yml")
     if context["docker"] == "yes":
         files |= {"Dockerfile", ".dockerignore", "compose.yaml", "docs/deploying.md"}
-        files |= {"deploy/serve.sh", "deploy/nginx/nginx.conf"}
+        files |= {"deploy/serve.py", "deploy/nginx/nginx.conf"}
         files |= {f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress")}
     if context["pre_commit"] == "yes":
         files.add(".pre-commit-config.yaml")

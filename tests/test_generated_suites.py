@@ -57,8 +57,8 @@ def test_no_suite_run_reads_a_file_that_runs_may_differ_in(matrix_runs):
 
 # ruff, a Rust binary out of the audit hook's sight, reads more than .py files: it
 # formats the Python blocks in Markdown. Of the files runs may differ in, it reads
-# only the Markdown ones, and test_bake.py runs ruff on every combination itself.
-RUFF_READS_PER_COMBINATION = {"README.md", "docs/deploying.md"}
+# only the Python and Markdown ones, and test_bake.py runs ruff on every combination.
+RUFF_READS_PER_COMBINATION = {"deploy/serve.py", "README.md", "docs/deploying.md"}
 
 
 def test_of_the_files_runs_may_differ_in_ruff_reads_only_those_checked_per_combination(
@@ -68,9 +68,10 @@ def test_of_the_files_runs_may_differ_in_ruff_reads_only_those_checked_per_combi
     shutil.copytree(bakery(all_combinations()[0]).project_path, project)
     probed = []
     for name in NOT_READ_BY_GENERATED_TESTS:
-        if (project / name).is_file():  # a badly formatted Python block, which ruff would flag
+        if (project / name).is_file():  # badly formatted Python, which ruff would flag
+            python = "x=[ 1 ,2 ]\n"
             with (project / name).open("a", encoding="utf-8") as file:
-                file.write("\n```python\nx=[ 1 ,2 ]\n```\n")
+                file.write(python if name.endswith(".py") else f"\n```python\n{python}```\n")
             probed.append(name)
     assert set(probed) >= RUFF_READS_PER_COMBINATION
     flagged = {line.split(":")[0] for line in checkers.ruff([project])[project.resolve()]}

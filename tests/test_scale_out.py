@@ -19,7 +19,7 @@ STICKY = "    hash $panel_route consistent;\n"
 
 @needs_nginx
 def test_the_default_project_scales_out_behind_its_nginx_config(run_in_default_project):
-    run = run_in_default_project(SCALE_OUT)
+    run = run_in_default_project(SCALE_OUT, "production.py")
     assert run.returncode == 0, run.output[-4000:]
     assert [name.rsplit("::", 1)[-1] for name in run.passed] == [
         "test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows"
@@ -35,7 +35,7 @@ def without_sticky_routing(project):
 
 @needs_nginx
 def test_without_sticky_routing_the_scale_out_test_fails(run_in_default_project):
-    run = run_in_default_project(SCALE_OUT, edit=without_sticky_routing)
+    run = run_in_default_project(SCALE_OUT, "production.py", edit=without_sticky_routing)
     assert len(run.failed) == 1, run.output[-3000:]
     # Failed for the reason it exists: a session's websocket reached the other process.
     assert "was created on ['first', 'second']" in run.output, run.output[-3000:]

@@ -17,7 +17,12 @@ from {{ cookiecutter.package_name }}.panel_fixes import (
     start_busy_cleanup_on_the_event_loop,
 )
 
-pn.extension(sizing_mode="stretch_width")
+# If the server goes away (a crash, a replica replaced), the session's state goes
+# with it: say so, and that a reload starts afresh on a live server.
+pn.extension(
+    sizing_mode="stretch_width",
+    disconnect_notification="Connection to the server lost. Reload the page to start again.",
+)
 start_busy_cleanup_on_the_event_loop()  # or Panel 1.10 keeps a core busy: see panel_fixes.py
 
 create_app().servable()

@@ -11,96 +11,23 @@ generated_suites.py), with its tests/support.py.
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import socket
-import string
-import subprocess
-import time
 import urllib.request
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from production import needs_nginx, nginx, rows
 from support import Session, free_port, serve
 
 ROOT = Path(__file__).resolve().parents[1]
-NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
-NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 USERS, CLICKS = 50, 20
 # A click counts as lost when its row has not shown after this long. There is no
 # overall deadline below the test's own: on a loaded CI machine 1000 clicks can
 # take minutes to work through, and slow is not lost.
 STALL_SECONDS = 60
-# Just enough of a main nginx.conf to run the project's site config as a normal user or root.
-NGINX_MAIN = string.Template("""
-daemon off;
-worker_processes 1;
-pid $directory/nginx.pid;
-error_log $directory/error.log warn;
-$user
-events { worker_connections 1024; }
-http {
-    access_log off;
-    client_body_temp_path $directory/body;
-    proxy_temp_path $directory/proxy;
-    fastcgi_temp_path $directory/fastcgi;
-    uwsgi_temp_path $directory/uwsgi;
-    scgi_temp_path $directory/scgi;
-    include $directory/site.conf;
-}
-""")
 
-pytestmark = pytest.mark.skipif(NGINX is None, reason="needs nginx (Debian: apt-get install nginx)")
-
-
-def site_config(backends: list[int], port: int) -> str:
-    """The project's nginx config, pointed at local processes instead of Docker's `app`."""
-    config = NGINX_CONF.read_text(encoding="utf-8")
-    upstreams = "\n".join(f"    server 127.0.0.1:{backend};" for backend in backends)
-    config, replaced = re.subn(r"^\s*server app:5006;$", upstreams, config, flags=re.MULTILINE)
-    assert replaced == 1, "deploy/nginx/nginx.conf should name its upstream `server app:5006;`"
-    config, replaced = re.subn(r"listen 8080;", f"listen 127.0.0.1:{port};", config)
-    assert replaced == 1, "deploy/nginx/nginx.conf should `listen 8080;`"
-    return config
-
-
-@contextmanager
-def nginx(directory: Path, site: str, port: int) -> Iterator[str]:
-    """Run nginx in the foreground with `site`, until the block ends."""
-    (directory / "site.conf").write_text(site, encoding="utf-8")
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (directory / name).mkdir()
-    main = NGINX_MAIN.substitute(
-        directory=directory, user="user root;" if os.geteuid() == 0 else ""
-    )
-    (directory / "nginx.conf").write_text(main, encoding="utf-8")
-    command = [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf")]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                log = directory / "error.log"
-                problem = log.read_text() if log.exists() else ""
-                assert process.poll() is None, f"nginx exited:\n{problem}"
-                assert time.monotonic() < deadline, f"nginx did not listen:\n{problem}"
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/app"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def rows(session: Session) -> list:
-    return [m.value for m in session.models() if getattr(m, "title", None) == "Enter a number"]
+pytestmark = needs_nginx
 
 
 def summary(session: Session) -> str:
@@ -138,7 +65,8 @@ def test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows(tmp_pat
     flags += ("--rest-session-info", "--session-history", "-1")  # which sessions each process saw
     with serve(ROOT / "app.py", *flags) as one, serve(ROOT / "app.py", *flags) as two:
         with (
-            nginx(tmp_path, site_config([one.port, two.port], port), port) as url,
+            # 50 users here share one address, which nginx would limit as one client.
+            nginx(tmp_path, [one.port, two.port], port, rate_limit=False) as url,
             ThreadPoolExecutor(USERS) as pool,
         ):
             outcomes = list(pool.map(user, [url] * USERS))
