@@ -19,14 +19,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import pytest
 
-from support import Session, free_port
+from support import Session, free_port, responds
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"
@@ -106,7 +106,7 @@ def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
         running = Replica(port, process, log)
         try:
             deadline = time.monotonic() + 60
-            while not _answers(f"http://127.0.0.1:{port}/liveness"):
+            while not responds(f"http://127.0.0.1:{port}/liveness"):
                 assert process.poll() is None, running.output()
                 assert time.monotonic() < deadline, (
                     f"deploy/serve.py did not start:\n{running.output()}"
@@ -117,14 +117,6 @@ def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2):
-            return True
-    except OSError:
-        return False
 
 
 def wait_until(condition, seconds: float, step: float = 0.1) -> bool:
@@ -202,3 +194,15 @@ def _listens(port: int) -> bool:
         return True
     except OSError:
         return False
+
+
+@contextmanager
+def behind_nginx(directory: Path, replicas: int = 2) -> Iterator[tuple[Callable, list, str]]:
+    """`replicas` production servers behind the project's nginx config: yields a function
+    that opens sessions (all closed at the end), the replicas, and the app's URL via nginx."""
+    port = free_port()
+    with ExitStack() as stack:
+        open_session = stack.enter_context(sessions())
+        running = [stack.enter_context(replica([f"127.0.0.1:{port}"])) for _ in range(replicas)]
+        url = stack.enter_context(nginx(directory, [r.port for r in running], port))
+        yield open_session, running, url

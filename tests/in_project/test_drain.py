@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from production import click_and_see, needs_nginx, nginx, replica, rows, sessions, wait_until
-from support import free_port
+from production import behind_nginx, click_and_see, needs_nginx, replica, rows, sessions, wait_until
 
 ADD = "Add new row"
 CLICKS_WHILE_DRAINING = 5
@@ -19,14 +18,7 @@ CLICKS_WHILE_DRAINING = 5
 @needs_nginx
 @pytest.mark.timeout(300)
 def test_a_stopped_replica_keeps_its_users_and_sends_new_ones_elsewhere(tmp_path):
-    port = free_port()
-    origin = [f"127.0.0.1:{port}"]
-    with (
-        sessions() as open_session,
-        replica(origin) as a,
-        replica(origin) as b,
-        nginx(tmp_path, [a.port, b.port], port) as url,
-    ):
+    with behind_nginx(tmp_path) as (open_session, (a, b), url):
         on_a = [open_session(a.url) for _ in range(3)]
         on_b = [open_session(b.url) for _ in range(2)]
         for session in on_a + on_b:

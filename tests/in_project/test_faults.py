@@ -15,8 +15,17 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import Browser, expect
 
-from production import ROW, click_and_see, needs_nginx, nginx, replica, rows, sessions, wait_until
-from support import Session, free_port
+from production import (
+    ROW,
+    behind_nginx,
+    click_and_see,
+    needs_nginx,
+    replica,
+    rows,
+    sessions,
+    wait_until,
+)
+from support import Session
 
 ADD = "Add new row"
 LOST = "Connection to the server lost. Reload the page to start again."
@@ -35,14 +44,7 @@ def open_users_on_both(open_session, url: str, a, b, each: int = 2) -> list[Sess
 @needs_nginx
 @pytest.mark.timeout(300)
 def test_a_killed_replicas_users_reload_onto_the_other_and_nobody_else_loses_a_click(tmp_path):
-    port = free_port()
-    origin = [f"127.0.0.1:{port}"]
-    with (
-        sessions() as open_session,
-        replica(origin) as a,
-        replica(origin) as b,
-        nginx(tmp_path, [a.port, b.port], port) as url,
-    ):
+    with behind_nginx(tmp_path) as (open_session, (a, b), url):
         users = open_users_on_both(open_session, url, a, b)
         on_a = a.readiness()[1]["open_sessions"]
         for user in users:
@@ -76,9 +78,7 @@ def test_a_killed_replicas_users_reload_onto_the_other_and_nobody_else_loses_a_c
 @pytest.mark.ui
 @pytest.mark.timeout(300)
 def test_a_browser_whose_replica_dies_says_to_reload_and_a_reload_works(browser: Browser, tmp_path):
-    port = free_port()
-    origin = [f"127.0.0.1:{port}"]
-    with replica(origin) as a, replica(origin) as b, nginx(tmp_path, [a.port, b.port], port) as url:
+    with behind_nginx(tmp_path) as (_, (a, b), url):
         for _ in range(20):  # new visitors until one lands on A
             page = browser.new_context().new_page()
             page.goto(url)
@@ -114,13 +114,10 @@ def get(url: str) -> tuple[int, float]:
 def test_a_burst_of_page_requests_is_refused_at_once_while_an_open_session_keeps_answering(
     tmp_path,
 ):
-    """Bound: every click of the open session shows its row within 5 s during the burst."""
-    port = free_port()
-    with (
-        sessions() as open_session,
-        replica([f"127.0.0.1:{port}"]) as a,
-        nginx(tmp_path, [a.port], port) as url,
-    ):
+    """Bound: every click of the open session shows its row within 15 s during the burst
+    (the 21 sessions nginx lets through cost the server about 3 s of CPU; CI runs other
+    suites beside this one). Without the limit, the burst's 300 sessions cost over 30 s."""
+    with behind_nginx(tmp_path, replicas=1) as (open_session, _, url):
         user = open_session(url)
         assert click_and_see(user, ADD, 1)
         burst = 300
@@ -129,7 +126,7 @@ def test_a_burst_of_page_requests_is_refused_at_once_while_an_open_session_keeps
             clicks = []
             for count in range(2, 7):
                 started = time.perf_counter()
-                assert click_and_see(user, ADD, count, seconds=5), "a click took over 5 s"
+                assert click_and_see(user, ADD, count, seconds=15), "a click took over 15 s"
                 clicks.append((time.perf_counter() - started) * 1000)
             answers = list(answers)
         refused = sorted(ms for status, ms in answers if status == 429)

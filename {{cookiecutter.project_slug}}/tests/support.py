@@ -81,7 +81,7 @@ def serve(entry: Path, *args: str, startup_seconds: float = 60) -> Iterator[Serv
         server = Server(port, f"http://127.0.0.1:{port}/{entry.stem}", process, log)
         try:
             deadline = time.monotonic() + startup_seconds
-            while not _answers(f"http://127.0.0.1:{port}/liveness"):
+            while not responds(f"http://127.0.0.1:{port}/liveness"):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"`{' '.join(command)}` did not start:\n{server.output()}")
                 time.sleep(0.1)
@@ -91,7 +91,7 @@ def serve(entry: Path, *args: str, startup_seconds: float = 60) -> Iterator[Serv
             process.wait(timeout=30)
 
 
-def _answers(url: str) -> bool:
+def responds(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2):
             return True
