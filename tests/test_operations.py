@@ -4,6 +4,8 @@ defence: without it, its test fails."""
 
 from __future__ import annotations
 
+import re
+
 RATE_LIMIT = "        limit_req zone=new_sessions burst=20 nodelay;\n"
 RANGE_CHECK = (
     "        if event.new is not None and not self._limits.start <= event.new <= self._limits.end:"
@@ -75,4 +77,9 @@ def test_a_page_kept_past_its_session_fails_the_memory_test(run_in_default_proje
     assert failed(run) == {"test_memory_stays_flat_and_closed_sessions_are_collected"}, run.output[
         -3000:
     ]
-    assert "page objects of closed sessions still alive: [5, 10]" in run.output, run.output[-3000:]
+    # At least the five pages of each wave stay (a retried connection may add one).
+    kept = re.search(r"page objects of closed sessions still alive: \[(\d+), (\d+)\]", run.output)
+    assert kept, run.output[-3000:]
+    first, second = int(kept[1]), int(kept[2])
+    assert first >= 5, kept[0]
+    assert second >= first + 5, kept[0]
