@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,10 @@ DEFAULT_PACKAGE = "panel_app"  # what the default project_name derives
 DEFAULT_PYTHON = OPTIONS["python_version"][0]
 
 # Files a generated test suite never reads: combinations that differ only in
-# these may share one run of that suite. tests/test_generated_suites.py proves
-# the claim on every run with an audit hook that records each file opened (and
-# probes ruff, which the hook cannot see, for the files it reads).
+# these (or in the pyproject.toml keys of UNREAD_PYPROJECT_KEYS) may share one
+# run of that suite. tests/test_generated_suites.py proves the claim on every run
+# with an audit hook that records each file opened (and probes ruff, which the
+# hook cannot see, for the files it reads, and the suite for the keys).
 NOT_READ_BY_GENERATED_TESTS = frozenset(
     {
         "LICENSE",
@@ -181,10 +183,26 @@ def project_files(project: Path) -> dict[str, bytes]:
     }
 
 
+# Package metadata in pyproject.toml's [project] that no generated test reads
+# (only a build does; tests/test_bake.py checks it on every combination). The
+# license choice changes only these and LICENSE.
+UNREAD_PYPROJECT_KEYS = ("license", "license-files", "classifiers")
+
+
+def pyproject_as_read(data: bytes) -> bytes:
+    """pyproject.toml as a generated suite reads it: parsed, without UNREAD_PYPROJECT_KEYS,
+    serialized canonically (so its comments and layout are not compared either)."""
+    pyproject = tomllib.loads(data.decode("utf-8"))
+    for key in UNREAD_PYPROJECT_KEYS:
+        pyproject.get("project", {}).pop(key, None)
+    return json.dumps(pyproject, sort_keys=True).encode()
+
+
 def suite_inputs(project: Path) -> dict[str, bytes]:
-    """The files a generated test suite can read: all but NOT_READ_BY_GENERATED_TESTS."""
+    """What a generated test suite can read: every file but NOT_READ_BY_GENERATED_TESTS,
+    byte for byte, except pyproject.toml, compared as `pyproject_as_read`."""
     return {
-        name: data
+        name: pyproject_as_read(data) if name == "pyproject.toml" else data
         for name, data in project_files(project).items()
         if name not in NOT_READ_BY_GENERATED_TESTS
     }

@@ -25,6 +25,7 @@ from bakes import (
     covering_combinations,
     hooks_left_in_system_temp_dir,
     selected_combinations,
+    suite_inputs,
 )
 from generated_suites import (
     WORKERS,
@@ -137,9 +138,9 @@ def matrix_runs(request, bakery, suite_board) -> MatrixRuns:
     groups: dict[tuple[str, str], list[Combination]] = defaultdict(list)
     for combination in selected_combinations(request.config):
         project = bakery(combination).project_path
-        groups[suite_board.submit(project, combination.context["python_version"])].append(
-            combination
-        )
+        python_version = combination.context["python_version"]
+        key = suite_board.submit(project, python_version, inputs=suite_inputs)
+        groups[key].append(combination)
     return MatrixRuns(dict(groups), suite_board)
 
 

@@ -1,25 +1,33 @@
 """Every combination's generated test suite passes, under the Python version it names.
 
-Combinations whose suite inputs (every file a generated test can read) are
-byte-identical share one run; the tests below check that grouping, and that
-every selected combination belongs to exactly one run.
+Combinations whose suite inputs are identical share one run: every file a generated
+test can read, byte for byte, but pyproject.toml as read, without the package metadata
+(license, license-files, classifiers) that only a build reads. So the license choice
+never splits a run. The tests below check that grouping, probe that nothing read
+differs, and check that every selected combination belongs to exactly one run.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import shutil
+import tomllib
 
 import checkers
 from bakes import (
+    DEFAULT_PYTHON,
     NOT_READ_BY_GENERATED_TESTS,
     OPTIONS,
+    UNREAD_PYPROJECT_KEYS,
+    Combination,
     all_combinations,
     project_files,
     selected_combinations,
     suite_inputs,
 )
-from generated_suites import chromium_for_suites
+from generated_suites import SuiteBoard, chromium_for_suites
 
 # Tests a generated suite may skip, by option: they check files the option removes.
 EXPECTED_SKIPS = {("pre_commit", "no"): {"test_pre_commit_runs_the_pinned_ruff"}}
@@ -46,6 +54,22 @@ def test_combinations_share_a_run_only_when_their_suite_inputs_are_identical(bak
             assert suite_inputs(bakery(other).project_path) == suite_inputs(first), (
                 f"{other.id} shares a run with {members[0].id} but its suite inputs differ"
             )
+
+
+def test_combinations_whose_suite_inputs_are_identical_share_a_run(bakery, matrix_runs):
+    """The converse: runs are keyed by suite inputs, not by every file of the project."""
+    for key, members in matrix_runs.groups.items():
+        for combination in members:
+            project = bakery(combination).project_path
+            assert SuiteBoard.key(project, key[0], inputs=suite_inputs) == key, combination.id
+
+
+def test_the_license_choice_changes_no_suite_input(bakery):
+    default = all_combinations()[0]
+    expected = suite_inputs(bakery(default).project_path)
+    for license in OPTIONS["license"][1:]:
+        choices = tuple((k, license if k == "license" else v) for k, v in default.choices)
+        assert suite_inputs(bakery(Combination(choices)).project_path) == expected, license
 
 
 def test_no_suite_run_reads_a_file_that_runs_may_differ_in(matrix_runs):
@@ -76,6 +100,41 @@ def test_of_the_files_runs_may_differ_in_ruff_reads_only_those_checked_per_combi
     assert set(probed) >= RUFF_READS_PER_COMBINATION
     flagged = {line.split(":")[0] for line in checkers.ruff([project])[project.resolve()]}
     assert flagged == RUFF_READS_PER_COMBINATION
+
+
+# Invalid if anything read it: a generated suite that passes anyway reads none of them.
+BOGUS_METADATA = {
+    "license": "NOT-A-LICENSE",
+    "license-files": ["MISSING"],
+    "classifiers": ["Bogus :: Not A Classifier"],
+}
+
+
+def test_of_pyproject_toml_runs_may_differ_in_metadata_no_generated_test_reads(
+    bakery, matrix_runs, suite_board, tmp_path
+):
+    """The audit hook sees pyproject.toml opened, not which keys are read: run the default
+    suite with those keys made invalid. Whether each combination's metadata is valid is
+    tests/test_bake.py's to check (validate-pyproject and hatchling, per combination)."""
+    assert set(BOGUS_METADATA) == set(UNREAD_PYPROJECT_KEYS)
+    default = all_combinations()[0]
+    project = tmp_path / "project"
+    shutil.copytree(bakery(default).project_path, project)
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    for key, value in BOGUS_METADATA.items():
+        pattern = rf"(?ms)^{re.escape(key)} = (\[.*?\]|\".*?\")$"
+        text, found = re.subn(pattern, f"{key} = {json.dumps(value)}", text, count=1)
+        assert found == 1, key
+    pyproject.write_text(text, encoding="utf-8")
+    assert {k: tomllib.loads(text)["project"][k] for k in BOGUS_METADATA} == BOGUS_METADATA
+    assert suite_inputs(project) == suite_inputs(bakery(default).project_path)
+
+    run = suite_board.run(project, DEFAULT_PYTHON)  # every file compared: a run of its own
+    assert run.project == project, "the probe shared a run instead of running"
+    assert run.returncode == 0, run.output[-6000:]
+    assert run.failed == []
+    assert sorted(run.passed) == sorted(matrix_runs.run(default).passed), run.output[-2000:]
 
 
 def test_generated_suite_passes(bakery, combination, matrix_runs):
