@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from collections.abc import Callable, Iterable
 from functools import cache
@@ -152,6 +153,35 @@ def kubernetes_validate(path: Path) -> list[str]:
 def compose_schema(path: Path) -> list[str]:
     """A compose.yaml, against check-jsonschema's vendored Compose Specification schema."""
     return _check_jsonschema("vendor.compose-spec", path)
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_TEST_MAIN = """pid {dir}/nginx.pid;
+error_log {dir}/error.log;
+events {{}}
+http {{
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    include {dir}/site.conf;
+}}
+"""
+
+
+@_by_content
+def nginx_config(path: Path) -> list[str]:
+    """A site config for nginx's http block, by `nginx -t` (Debian's nginx). Compose's
+    service name is put to 127.0.0.1 first: nginx -t resolves upstream hosts."""
+    if not Path(NGINX).exists():
+        pytest.skip("nginx -t needs nginx (apt-get install nginx)")
+    with tempfile.TemporaryDirectory() as directory:
+        site = path.read_text(encoding="utf-8").replace(
+            "server app:5006;", "server 127.0.0.1:5006;"
+        )
+        (Path(directory) / "site.conf").write_text(site, encoding="utf-8")
+        main = Path(directory) / "nginx.conf"
+        main.write_text(NGINX_TEST_MAIN.format(dir=directory), encoding="utf-8")
+        result = _run(NGINX, "-t", "-q", "-c", main, "-p", directory)
+    return [] if result.returncode == 0 else (result.stdout + result.stderr).splitlines()
 
 
 def _owner(path: Path, projects: set[Path]) -> Path:

@@ -93,6 +93,7 @@ def test_deployment_files_pass_their_linters(baked, combination):
     if combination.context["docker"] == "yes":
         assert checkers.hadolint(project / "Dockerfile") == []
         assert checkers.compose_schema(project / "compose.yaml") == []
+        assert checkers.nginx_config(project / "deploy" / "nginx" / "nginx.conf") == []
         for manifest in sorted((project / "deploy" / "kubernetes").glob("*.yaml")):
             assert checkers.kubernetes_validate(manifest) == [], manifest.name
 

@@ -114,3 +114,12 @@ def test_compose_schema_flags_a_broken_service(project, tmp_path):
         project / "compose.yaml", tmp_path / "compose.yaml", "    expose:", "    exposes:"
     )
     assert checkers.compose_schema(broken)
+
+
+def test_nginx_flags_an_invalid_directive(project, tmp_path):
+    config = project / "deploy" / "nginx" / "nginx.conf"
+    assert checkers.nginx_config(config) == []
+    broken = broken_copy(
+        config, tmp_path / "nginx.conf", "proxy_buffering off;", "proxy_buffering maybe;"
+    )
+    assert checkers.nginx_config(broken)
