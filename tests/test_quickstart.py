@@ -8,8 +8,10 @@ uv cannot download Pythons here, so UV_PYTHON points it at a found one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -51,8 +53,12 @@ def serves_the_app(command: str, env: dict, cwd) -> str:
                 time.sleep(0.2)
         raise AssertionError(f"`{command}` did not serve the app (exit code {process.poll()})")
     finally:
-        os.killpg(process.pid, 15)
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
+        # `uv run` and `panel serve --dev` can outlive the shell that started them.
+        time.sleep(2)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
