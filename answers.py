@@ -205,8 +205,12 @@ def refusal(context, question: str) -> str:
 
 # Files and folders an answer turns off: cookiecutter's post-generate hook removes
 # them, copier's `_exclude` leaves them out.
-def paths_turned_off(ci: str, docker: str, pre_commit: str, license: str) -> list[str]:
+def paths_turned_off(
+    ci: str, docker: str, pre_commit: str, license: str, auth: str, package: str
+) -> list[str]:
     keep = {
+        f"src/{package}/access.py": auth == "oidc",
+        "tests/test_sign_in.py": auth != "none",
         ".github": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
         "Dockerfile": docker == "yes",

@@ -17,11 +17,11 @@ import pytest
 
 import checkers
 from bakes import (
-    DEFAULT_PYTHON,
     OPTIONS,
     SYSTEM_TEMP_DIR,
     Bakery,
     Combination,
+    compared_combinations,
     covering_combinations,
     hooks_left_in_system_temp_dir,
     selected_combinations,
@@ -53,6 +53,9 @@ def pytest_generate_tests(metafunc):
     if "combination" in metafunc.fixturenames:
         combinations = selected_combinations(metafunc.config)
         metafunc.parametrize("combination", combinations, ids=[c.id for c in combinations])
+    if "compared" in metafunc.fixturenames:
+        combinations = compared_combinations(metafunc.config)
+        metafunc.parametrize("compared", combinations, ids=[c.id for c in combinations])
 
 
 def pytest_collection_modifyitems(items):
@@ -113,22 +116,31 @@ def suite_board(request, tmp_path_factory) -> Iterator[SuiteBoard]:
 
 
 @pytest.fixture
-def run_in_default_project(default_project, suite_board, tmp_path) -> Callable[..., SuiteRun]:
-    """Run test files of tests/in_project/ inside a copy of the default project, with
-    its fixtures and tests/support.py (and any helper module named with them);
-    `edit(project)` may change the copy first, and `more` adds files to it (path in
-    the project: file)."""
+def run_in_project(bakery, suite_board, tmp_path) -> Callable[..., SuiteRun]:
+    """Run test files of tests/in_project/ inside a copy of a baked project (the default
+    one, but for `answers`), with its fixtures and tests/support.py (and any helper
+    module named with them); `edit(project)` may change the copy first, and `more`
+    adds files to it (path in the project: file); `pytest_args` narrow the run."""
     copies = itertools.count()
 
-    def run(*names: str, edit=None, more: dict[str, Path] | None = None) -> SuiteRun:
-        copy = tmp_path / f"copy{next(copies)}" / default_project.name
-        project = with_in_project_tests(default_project, copy, *names, more=more)
+    def run(*names: str, edit=None, more=None, answers=None, pytest_args=()) -> SuiteRun:
+        default = covering_combinations()[0]
+        combination = Combination(tuple((k, (answers or {}).get(k, v)) for k, v in default.choices))
+        baked = bakery(combination).project_path
+        copy = tmp_path / f"copy{next(copies)}" / baked.name
+        project = with_in_project_tests(baked, copy, *names, more=more)
         if edit is not None:
             edit(project)
         tests = [f"tests/{name}" for name in names if name.startswith("test_")]
-        return suite_board.run(project, DEFAULT_PYTHON, *tests)
+        return suite_board.run(project, combination.context["python_version"], *tests, *pytest_args)
 
     return run
+
+
+@pytest.fixture
+def run_in_default_project(run_in_project) -> Callable[..., SuiteRun]:
+    """run_in_project, in the default project."""
+    return run_in_project
 
 
 @pytest.fixture(scope="session")

@@ -210,6 +210,18 @@ class SuiteRun:
     skipped: list[str] = field(default_factory=list)
     opened: set[str] = field(default_factory=set)
 
+    @property
+    def failed_tests(self) -> set[str]:
+        """Names of the test functions that failed (browser tests without "[chromium]")."""
+        return {name.rsplit("::", 1)[-1].removesuffix("[chromium]") for name in self.failed}
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Edit a project file for a negative control: `old`, which must be there, becomes `new`."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
 
 def run_suite(project: Path, venv: Path, work: Path, *pytest_args: str) -> SuiteRun:
     """Run `pytest` in `project` with the venv's Python; record results and opened files."""

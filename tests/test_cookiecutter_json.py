@@ -4,7 +4,7 @@ from bakes import COOKIECUTTER_JSON, OPTIONS
 
 QUESTIONS = [
     "project_name", "project_slug", "package_name", "description", "author_name",
-    "author_email", "version", "python_version", "ui_template", "ci", "docker",
+    "author_email", "version", "python_version", "ui_template", "auth", "ci", "docker",
     "license", "pre_commit",
 ]  # fmt: skip
 
@@ -17,6 +17,7 @@ def test_defaults_come_first():
     assert {key: choices[0] for key, choices in OPTIONS.items()} == {
         "python_version": "3.12",
         "ui_template": "bootstrap",
+        "auth": "none",
         "ci": "github",
         "docker": "yes",
         "license": "MIT",
@@ -24,6 +25,7 @@ def test_defaults_come_first():
     }
     assert OPTIONS["python_version"] == ["3.12", "3.13"]  # Panel 1.10 needs 3.12+
     assert OPTIONS["ui_template"] == ["bootstrap", "material", "fast", "vanilla"]
+    assert OPTIONS["auth"] == ["none", "basic", "oidc"]
     assert OPTIONS["license"] == ["MIT", "BSD-3-Clause", "Apache-2.0", "Proprietary"]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bakes import DEFAULT_PYTHON, bake
-from generated_suites import chromium_for_suites
+from bakes import DEFAULT_PYTHON, OPTIONS, bake
+from generated_suites import chromium_for_suites, replace_in
 
 needs_chromium = pytest.mark.skipif(
     chromium_for_suites() is None,
@@ -41,19 +41,15 @@ def make_leaky(project, package: str) -> None:
     rows.write_text(source, encoding="utf-8")
 
 
-@pytest.fixture(scope="module")
-def leaky_run(cookies_session, suite_board):
-    result = bake(cookies_session, project_name="Leaky App")
+@pytest.fixture(scope="module", params=OPTIONS["auth"])
+def leaky_run(request, cookies_session, suite_board):
+    """The leaky app, with each sign-in choice: signed in or not, sessions must not share."""
+    result = bake(cookies_session, project_name="Leaky App", auth=request.param)
     make_leaky(result.project_path, "leaky_app")
     # Only the checks this control is about: the others would also fail, but slowly.
     return suite_board.run(
         result.project_path, DEFAULT_PYTHON, "-k", "session_isolation or namespace_guard"
     )
-
-
-def failed_tests(run) -> set[str]:
-    """Test function names that failed (browser tests lose their [chromium] suffix)."""
-    return {name.rsplit("::", 1)[-1].removesuffix("[chromium]") for name in run.failed}
 
 
 @pytest.mark.parametrize(
@@ -67,7 +63,7 @@ def failed_tests(run) -> set[str]:
 )
 def test_leaky_app_is_caught_by(leaky_run, test_name):
     assert leaky_run.returncode != 0
-    assert test_name in failed_tests(leaky_run), leaky_run.output[-4000:]
+    assert test_name in leaky_run.failed_tests, leaky_run.output[-4000:]
 
 
 def test_the_guard_names_the_leak_by_file_and_line(leaky_run):
@@ -112,7 +108,7 @@ def test_without_escaping_the_browser_test_catches_the_injection(
         source = source.replace(escaped, raw)
     layout.write_text(source, encoding="utf-8")
     run = suite_board.run(unescaped, DEFAULT_PYTHON, "-k", "shown_as_text")
-    assert "test_the_project_name_and_description_are_shown_as_text" in failed_tests(run)
+    assert "test_the_project_name_and_description_are_shown_as_text" in run.failed_tests
     assert "project text ran as script" in run.output, run.output[-3000:]
 
 
@@ -136,10 +132,7 @@ def default_project_with(default_project: Path, tmp_path, name: str, old: str, n
     """A copy of the default project with `old` replaced by `new` in file `name`."""
     project = tmp_path / "panel-app"
     shutil.copytree(default_project, project)
-    path = project / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{name} no longer contains {old!r}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    replace_in(project / name, old, new)
     return project
 
 
@@ -157,7 +150,7 @@ def test_a_process_wide_busy_indicator_is_caught_by_the_quiet_neighbours_test(
         default_project, tmp_path, "src/panel_app/layout.py", "busy_indicator=None,", ""
     )
     run = run_selected(suite_board, project, "sends_nothing_to_other_sessions")
-    assert "test_a_click_sends_nothing_to_other_sessions" in failed_tests(run), run.output[-3000:]
+    assert "test_a_click_sends_nothing_to_other_sessions" in run.failed_tests, run.output[-3000:]
 
 
 @needs_chromium
@@ -174,7 +167,7 @@ def test_a_page_with_a_failing_request_fails_the_browser_test_that_opened_it(
         "main=[pn.pane.HTML('<img src=\"missing.png\">'), main],",
     )
     run = run_selected(suite_board, project, "two_browser_sessions")
-    assert failed_tests(run) == {"test_two_browser_sessions_never_share_rows"}, run.output[-3000:]
+    assert run.failed_tests == {"test_two_browser_sessions_never_share_rows"}, run.output[-3000:]
     assert "the browser reported:" in run.output
     assert "missing.png" in run.output
 
@@ -189,7 +182,7 @@ def test_a_spinner_that_ignores_the_pages_is_caught(default_project, suite_board
         "value=False,",
     )
     run = run_selected(suite_board, project, "header_spinner")
-    assert failed_tests(run) == {
+    assert run.failed_tests == {
         "test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only"
     }, run.output[-3000:]
 
@@ -205,5 +198,5 @@ def test_without_the_panel_fix_the_idle_server_test_fails(default_project, suite
         "\n",
     )
     run = run_selected(suite_board, project, "idle_server")
-    assert failed_tests(run) == {"test_the_server_does_no_work_between_clicks"}, run.output[-3000:]
+    assert run.failed_tests == {"test_the_server_does_no_work_between_clicks"}, run.output[-3000:]
     assert "with nobody clicking" in run.output

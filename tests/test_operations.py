@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import re
 
+from generated_suites import replace_in
+
 RATE_LIMIT = "        limit_req zone=new_sessions burst=20 nodelay;\n"
 RANGE_CHECK = (
     "        if event.new is not None and not self._limits.start <= event.new <= self._limits.end:"
 )
 SMALL_CHURN = "WAVES, SESSIONS, CLICKS = 2, 5, 1"
-
-
-def failed(run) -> set[str]:
-    return {name.rsplit("::", 1)[-1].removesuffix("[chromium]") for name in run.failed}
-
-
-def replace(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{path.name} no longer contains {old!r}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_killed_replicas_bursts_and_hostile_messages_hurt_no_one_else(run_in_default_project):
@@ -37,12 +29,12 @@ def test_memory_stays_flat_under_churn_and_closed_sessions_are_collected(run_in_
 
 def test_without_the_rate_limit_a_burst_of_page_requests_is_served(run_in_default_project):
     def unlimited(project):
-        replace(project / "deploy" / "nginx" / "nginx.conf", RATE_LIMIT, "")
+        replace_in(project / "deploy" / "nginx" / "nginx.conf", RATE_LIMIT, "")
 
     run = run_in_default_project("test_faults.py", "production.py", edit=unlimited)
     assert (
         "test_a_burst_of_page_requests_is_refused_at_once_while_an_open_session_keeps_answering"
-        in failed(run)
+        in run.failed_tests
     )
     # The open session's clicks slow past the bound, or the burst is not refused.
     assert "a click took over 15 s" in run.output or "of 300 refused" in run.output, run.output[
@@ -53,30 +45,32 @@ def test_without_the_rate_limit_a_burst_of_page_requests_is_served(run_in_defaul
 def test_without_the_range_check_a_hostile_value_changes_the_page(run_in_default_project):
     def trusting(project):
         [rows] = project.glob("src/*/pages/rows.py")
-        replace(rows, RANGE_CHECK, "        if False:")
+        replace_in(rows, RANGE_CHECK, "        if False:")
 
     run = run_in_default_project("test_faults.py", "production.py", edit=trusting)
-    assert "test_messages_no_widget_would_send_change_nothing_and_log_no_exception" in failed(run)
+    assert (
+        "test_messages_no_widget_would_send_change_nothing_and_log_no_exception" in run.failed_tests
+    )
     assert "something changed" in run.output, run.output[-3000:]
 
 
 def test_a_page_kept_past_its_session_fails_the_memory_test(run_in_default_project):
     def leaky(project):
         [rows] = project.glob("src/*/pages/rows.py")
-        replace(
+        replace_in(
             rows,
             "        self._limits = load_row_limits()",
             "        KEPT.append(self)\n        self._limits = load_row_limits()",
         )
-        replace(rows, "class RowsPage(Page):", "KEPT = []\n\n\nclass RowsPage(Page):")
-        replace(
+        replace_in(rows, "class RowsPage(Page):", "KEPT = []\n\n\nclass RowsPage(Page):")
+        replace_in(
             project / "tests" / "test_memory.py", "WAVES, SESSIONS, CLICKS = 10, 50, 3", SMALL_CHURN
         )
 
     run = run_in_default_project("test_memory.py", "production.py", edit=leaky)
-    assert failed(run) == {"test_memory_stays_flat_and_closed_sessions_are_collected"}, run.output[
-        -3000:
-    ]
+    assert run.failed_tests == {"test_memory_stays_flat_and_closed_sessions_are_collected"}, (
+        run.output[-3000:]
+    )
     # At least the five pages of each wave stay (a retried connection may add one).
     kept = re.search(r"page objects of closed sessions still alive: \[(\d+), (\d+)\]", run.output)
     assert kept, run.output[-3000:]

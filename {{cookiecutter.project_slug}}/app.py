@@ -8,7 +8,11 @@ only defines classes and functions.
 """
 
 import panel as pn
-
+{% if cookiecutter.auth == "oidc" %}
+from {{ cookiecutter.package_name }}.access import (
+    authorize,
+)
+{%- endif %}
 from {{ cookiecutter.package_name }}.layout import (
     TITLE,
     create_app,
@@ -22,6 +26,9 @@ from {{ cookiecutter.package_name }}.panel_fixes import (
 pn.extension(
     sizing_mode="stretch_width",
     disconnect_notification="Connection to the server lost. Reload the page to start again.",
+{%- if cookiecutter.auth == "oidc" %}
+    authorize_callback=authorize,  # who may enter: src/{{ cookiecutter.package_name }}/access.py
+{%- endif %}
 )
 start_busy_cleanup_on_the_event_loop()  # or Panel 1.10 keeps a core busy: see panel_fixes.py
 

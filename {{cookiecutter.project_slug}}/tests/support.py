@@ -1,10 +1,17 @@
 """Test helpers: `serve` runs `panel serve` on a free 127.0.0.1 port, and `Session`
-opens a session on it over the websocket, the way a browser does. Waits are bounded."""
+opens a session on it over the websocket, the way a browser does{% if cookiecutter.auth != "none" %}, with the cookies
+`sign_in` got{% endif %}. Waits are bounded."""
 
 from __future__ import annotations
 
 import asyncio
 import html
+{%- if cookiecutter.auth == "basic" %}
+import http.client
+{%- elif cookiecutter.auth == "oidc" %}
+import http.cookiejar
+{%- endif %}
+import os
 import re
 import socket
 import subprocess
@@ -13,11 +20,14 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+{%- if cookiecutter.auth != "none" %}
+from urllib.parse import urlencode{% if cookiecutter.auth == "basic" %}, urlsplit{% endif %}
+{%- endif %}
 
 import panel  # noqa: F401 - registers Panel's Bokeh models, so served documents load
 from bokeh.client.websocket import WebSocketClientConnectionWrapper
@@ -70,14 +80,23 @@ class Server:
 
 
 @contextmanager
-def serve(entry: Path, *args: str, startup_seconds: float = 60) -> Iterator[Server]:
-    """Serve `entry` with `panel serve` on a free port until the block ends."""
+def serve(
+    entry: Path, *args: str, env: dict[str, str] | None = None, startup_seconds: float = 60
+) -> Iterator[Server]:
+    """Serve `entry` with `panel serve` on a free port until the block ends; `env` adds
+    environment variables (settings, secrets: never on the command line)."""
     with tempfile.TemporaryFile() as log:
         port = free_port()
         command = [sys.executable, "-m", "panel", "serve", str(entry), "--port", str(port),
                    "--address", "127.0.0.1", "--allow-websocket-origin", f"127.0.0.1:{port}",
                    "--liveness", *args]  # fmt: skip
-        process = subprocess.Popen(command, cwd=entry.parent, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command,
+            cwd=entry.parent,
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         server = Server(port, f"http://127.0.0.1:{port}/{entry.stem}", process, log)
         try:
             deadline = time.monotonic() + startup_seconds
@@ -99,6 +118,54 @@ def responds(url: str) -> bool:
         return False
 
 
+def subprotocols(token: str) -> dict[str, str]:
+    """The websocket header that carries the session token, spelt as browsers spell it
+    (Panel's sign-in reads it by splitting at ", ")."""
+    return {"Sec-WebSocket-Protocol": f"bokeh, {token}"}
+
+
+def cookies_set(set_cookie_headers: Iterable[str]) -> dict[str, str]:
+    """The cookies these Set-Cookie headers set (not those they clear)."""
+    cookies = {}
+    for header in set_cookie_headers:
+        name, _, value = header.split(";", 1)[0].partition("=")
+        if value.strip() not in ("", '""'):
+            cookies[name.strip()] = value.strip()
+    return cookies
+{%- if cookiecutter.auth == "basic" %}
+
+
+def sign_in(url: str, user: str, password: str) -> dict[str, str]:
+    """Post Panel's login form, as a browser does: the cookies that prove who signed
+    in ({} if the server refused)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        form = urlencode({"username": user, "password": password})
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        connection.request("POST", "/login", form, headers)
+        response = connection.getresponse()
+        return cookies_set(response.headers.get_all("Set-Cookie") or [])
+    finally:
+        connection.close()
+{%- elif cookiecutter.auth == "oidc" %}
+
+
+def sign_in(url: str, user: str) -> dict[str, str]:
+    """Sign in as `user` at the tests' OpenID Connect provider, as a browser does: the
+    app sends us to the provider, we choose the user there (oidc-provider-mock's form),
+    the provider sends us back with a code, and Panel sets its cookies."""
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with browser.open(url, timeout=30) as provider_form:  # redirected to the provider
+        form_url = provider_form.url
+    with browser.open(form_url, data=urlencode({"sub": user}).encode(), timeout=30):
+        pass  # redirected back to the app, signed in
+    host = re.match(r"https?://([^/:]+)", url).group(1)
+    return {cookie.name: cookie.value for cookie in jar if cookie.domain == host}
+{%- endif %}
+
+
 class Session:
     """One session of the served app, driven the way BokehJS drives it in a browser.
 
@@ -115,9 +182,7 @@ class Session:
         self.cookies = dict(cookies or {})
         request = urllib.request.Request(url, headers=self._cookie_header())
         with urllib.request.urlopen(request, timeout=timeout) as page:
-            for header in page.headers.get_all("Set-Cookie") or []:
-                name, _, value = header.split(";", 1)[0].partition("=")
-                self.cookies[name.strip()] = value.strip()
+            self.cookies |= cookies_set(page.headers.get_all("Set-Cookie") or [])
             token = re.search(r'"token":\s*"([^"]+)"', page.read().decode()).group(1)
         self.id = get_session_id(token)
         self.document = Document()
@@ -215,9 +280,10 @@ class Session:
 
     async def _connect(self, url: str, token: str) -> None:
         origin = re.match(r"https?://[^/]+", url).group(0)  # browsers send it; Bokeh checks it
-        headers = {**self._cookie_header(), "Origin": origin}
+        # The session token rides in the subprotocol header, spelt as browsers do.
+        headers = {**self._cookie_header(), "Origin": origin, **subprotocols(token)}
         request = HTTPRequest(re.sub(r"^http", "ws", url) + "/ws", headers=headers)
-        socket = await websocket_connect(request, subprotocols=["bokeh", token])
+        socket = await websocket_connect(request)
         socket.stream.set_nodelay(True)  # as browsers do: no Nagle delay on small messages
         self._socket = WebSocketClientConnectionWrapper(socket)
         self._reader = asyncio.ensure_future(self._read())

@@ -45,7 +45,28 @@ def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.{{ template_c
     # tab the plain title.)
     return pn.template.{{ template_class }}(
         title=html.escape(TITLE),
-        header=[spinner],
+        header=[{% if cookiecutter.auth != "none" %}signed_in_user(), {% endif %}spinner],
         busy_indicator=None,
         main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],
     )
+{%- if cookiecutter.auth != "none" %}
+
+
+def signed_in_user() -> pn.pane.HTML:
+    """Who is signed in to this session, and the way out.
+
+    `pn.state.user` is this session's user, set by the sign-in. Anything that
+    belongs to a user across sessions is looked up by it, here in the session,
+    never kept at module level. The name comes from {{ "the credentials file" if cookiecutter.auth == "basic" else "the identity provider" }}, so it is
+    escaped like the title. "logout" is Panel's sign-out page, next to the app's.
+    """
+    user = html.escape(pn.state.user or "")
+    return pn.pane.HTML(
+        f'<span class="signed-in-user">{user}</span> &middot; <a href="logout">Sign out</a>',
+        stylesheets=["a { color: inherit; }"],
+        styles={"color": "white"},
+        align="center",
+        sizing_mode="fixed",
+        width=280,
+    )
+{%- endif %}
