@@ -228,4 +228,6 @@ def test_a_user_the_access_rules_refuse_gets_panels_error_page(
         expect(alice.get_by_role("button", name=ADD)).to_be_visible()
         expect(bob.get_by_text("User is not authorized.")).to_be_visible()
         expect(bob.get_by_role("button", name=ADD)).to_have_count(0)
+        for page in (alice, bob):  # leave before the server stops, as a user would
+            page.goto("about:blank")
 {%- endif %}
