@@ -210,6 +210,8 @@ def paths_turned_off(
 ) -> list[str]:
     keep = {
         f"src/{package}/access.py": auth == "oidc",
+        "tests/test_access.py": auth == "oidc",
+        "tests/test_passwords.py": auth == "basic",
         "tests/test_sign_in.py": auth != "none",
         ".github": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
@@ -219,6 +221,7 @@ def paths_turned_off(
         "deploy": docker == "yes",
         "docs": docker == "yes",  # docs/deploying.md
         ".pre-commit-config.yaml": pre_commit == "yes",
+        "tests/test_pre_commit.py": pre_commit == "yes",
         "LICENSE": license != "Proprietary",
     }
     return [path for path, kept in keep.items() if not kept]

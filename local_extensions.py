@@ -76,6 +76,15 @@ def py_str(value: object) -> str:
     return quote + "".join(out) + quote
 
 
+# The Panel template class each `ui_template` choice names.
+TEMPLATE_CLASSES = {
+    "bootstrap": "BootstrapTemplate",
+    "material": "MaterialTemplate",
+    "fast": "FastListTemplate",
+    "vanilla": "VanillaTemplate",
+}
+
+
 class QuoteExtension(Extension):
     """Registers the `toml_str` and `py_str` filters, and `this_year` for LICENSE
     (cookiecutter's `now` tag is cookiecutter's own; copier has none)."""
@@ -84,4 +93,5 @@ class QuoteExtension(Extension):
         super().__init__(environment)
         environment.filters["toml_str"] = toml_str
         environment.filters["py_str"] = py_str
+        environment.filters["template_class"] = TEMPLATE_CLASSES.__getitem__
         environment.globals["this_year"] = str(datetime.now(UTC).year)

@@ -12,25 +12,7 @@ Settings come only from the environment (so no secret is ever written into a fil
     CHECK_UNUSED_SESSIONS_MS      default 10000: how often closed sessions are freed
     WEBSOCKET_MAX_MESSAGE_BYTES   default 1048576: a larger message closes its connection
     SESSION_TOKEN_EXPIRATION_S    default 300: a page's token must open its websocket by then
-{%- if cookiecutter.auth == "none" %}
-    COOKIE_SECRET                 signs cookies; needed once you add a login
-{%- else %}
-    COOKIE_SECRET                 required: signs the sign-in cookies (a long random string;
-                                  PANEL_COOKIE_SECRET, as `panel serve` reads it, works too)
-{%- endif %}
-{%- if cookiecutter.auth == "basic" %}
-    PANEL_BASIC_AUTH              required: path of the credentials file (README.md, Sign-in)
-{%- elif cookiecutter.auth == "oidc" %}
-    OIDC_ISSUER                   required: your provider's issuer URL; its endpoints are read
-                                  from its discovery document (or set PANEL_OAUTH_AUTHORIZE_URL,
-                                  PANEL_OAUTH_TOKEN_URL and PANEL_OAUTH_USER_URL yourself)
-    PANEL_OAUTH_KEY               required: the client id the provider gave the app
-    PANEL_OAUTH_SECRET            required: the client secret that came with it
-    PANEL_OAUTH_ENCRYPTION        required: encrypts the provider's tokens in the cookies
-                                  (make one with `panel oauth-secret`)
-    PANEL_OAUTH_REDIRECT_URI      the app's address as users see it, if a proxy changes it
-    PANEL_OAUTH_SCOPE             default openid,email,profile (add e.g. groups if you use them)
-{%- endif %}
+    COOKIE_SECRET                 signs cookies (with sign-in required: sign_in_settings.py)
 
 Each session lives in this process's memory, so a restart would drop every user on
 it. Instead, SIGTERM drains: /readiness turns 503 and new page requests get a
@@ -50,11 +32,9 @@ import os
 import signal
 import sys
 import time
-{%- if cookiecutter.auth == "oidc" %}
-import urllib.request
-{%- endif %}
 from pathlib import Path
 
+import sign_in_settings  # this app's sign-in, if it has one
 from bokeh.util.token import get_session_id
 from panel.io.server import get_server
 from tornado.ioloop import PeriodicCallback
@@ -177,50 +157,6 @@ def rss_mb() -> float:
 
 def log(message: str) -> None:
     logging.getLogger("deploy.serve").info(message)
-{%- if cookiecutter.auth != "none" %}
-
-
-def require(*names: str) -> None:
-    missing = [name for name in names if not os.environ.get(name, "").strip()]
-    if missing:
-        sys.exit(f"set {', '.join(missing)}: sign-in needs them (see the top of {__file__})")
-{%- endif %}
-{%- if cookiecutter.auth == "basic" %}
-
-
-def sign_in_settings() -> dict:
-    """Panel's basic auth: user names and passwords from the file PANEL_BASIC_AUTH names."""
-    require("PANEL_BASIC_AUTH", "PANEL_COOKIE_SECRET")
-    credentials = Path(os.environ["PANEL_BASIC_AUTH"])
-    if not credentials.is_file():
-        sys.exit(f"PANEL_BASIC_AUTH: no credentials file at {credentials}")
-    return {"basic_auth": str(credentials)}
-{%- elif cookiecutter.auth == "oidc" %}
-
-
-def sign_in_settings() -> dict:
-    """Panel's generic OAuth provider, for an OpenID Connect issuer. Panel reads the
-    PANEL_OAUTH_* variables itself; the issuer's discovery document fills in the
-    endpoints not given."""
-    endpoints = ("PANEL_OAUTH_AUTHORIZE_URL", "PANEL_OAUTH_TOKEN_URL", "PANEL_OAUTH_USER_URL")
-    if not all(os.environ.get(name) for name in endpoints):
-        require("OIDC_ISSUER")
-        discovery = os.environ["OIDC_ISSUER"].rstrip("/") + "/.well-known/openid-configuration"
-        with urllib.request.urlopen(discovery, timeout=30) as response:
-            found = json.load(response)
-        keys = ("authorization_endpoint", "token_endpoint", "userinfo_endpoint")
-        for name, key in zip(endpoints, keys, strict=True):
-            os.environ.setdefault(name, found[key])
-    os.environ.setdefault("PANEL_OAUTH_SCOPE", "openid,email,profile")
-    require(
-        "PANEL_OAUTH_KEY", "PANEL_OAUTH_SECRET", "PANEL_OAUTH_ENCRYPTION", "PANEL_COOKIE_SECRET"
-    )
-    return {
-        "oauth_provider": "generic",
-        "oauth_encryption_key": os.environ["PANEL_OAUTH_ENCRYPTION"],
-        "oauth_refresh_tokens": True,  # renew expired access tokens instead of signing out
-    }
-{%- endif %}
 
 
 def main() -> None:
@@ -230,9 +166,6 @@ def main() -> None:
         sys.exit("set ALLOWED_ORIGINS to the host names users type, e.g. app.example.com")
     if os.environ.get("COOKIE_SECRET"):  # Panel reads its own variable; argv would show in `ps`
         os.environ["PANEL_COOKIE_SECRET"] = os.environ["COOKIE_SECRET"]
-{%- if cookiecutter.auth != "none" %}
-    sign_in = sign_in_settings()
-{%- endif %}
     for name in ("bokeh.server.protocol_handler", "bokeh.server.views.ws"):
         logging.getLogger(name).addFilter(RejectedClientMessages())
     drain = Drain(setting("DRAIN_SECONDS", 300), setting("MAX_RSS_MB", 0) or None)
@@ -249,9 +182,7 @@ def main() -> None:
         websocket_max_message_size=setting("WEBSOCKET_MAX_MESSAGE_BYTES", 2**20),
         session_token_expiration=setting("SESSION_TOKEN_EXPIRATION_S", 300),
         extra_patterns=[("/readiness", Readiness, {"drain": drain})],
-{%- if cookiecutter.auth != "none" %}
-        **sign_in,
-{%- endif %}
+        **sign_in_settings.from_environment(),
     )
     # Ahead of the app's own routes (tornado tries rules in order). Bokeh keeps its
     # tornado application in a private attribute; the drain test fails if that changes.

@@ -31,14 +31,11 @@ def create_app_and_its_pages(pages=PAGES) -> tuple[pn.template.BaseTemplate, lis
 
 
 def views_in(app) -> list:
-    return [
-        view for obj in app.main for view in (obj.objects if isinstance(obj, pn.Tabs) else [obj])
-    ]
+    return [v for obj in app.main for v in (obj.objects if isinstance(obj, pn.Tabs) else [obj])]
 
 
 def test_the_app_is_the_pages_in_the_template():
     app, pages = create_app_and_its_pages()
-    assert isinstance(app, pn.template.BaseTemplate)
     assert app.title == html.escape(TITLE)  # the template shows its title as HTML
     assert [type(page).__base__ for page in pages] == list(PAGES)
     assert all(page.__panel__() in views_in(app) for page in pages)
@@ -52,12 +49,7 @@ def test_the_description_is_shown_as_text_not_html():
     assert html.unescape(inner) == DESCRIPTION
 
 
-def test_every_session_gets_its_own_pages():
-    (_, mine), (_, theirs) = create_app_and_its_pages(), create_app_and_its_pages()
-    assert not {id(page) for page in mine} & {id(page) for page in theirs}
-
-
-def test_two_pages_become_two_tabs():
+def test_two_pages_become_two_tabs_with_their_own_objects():
     app, pages = create_app_and_its_pages((PAGES[0], PAGES[0]))
     [tabs] = [obj for obj in app.main if isinstance(obj, pn.Tabs)]
     assert list(tabs) == [page.__panel__() for page in pages]

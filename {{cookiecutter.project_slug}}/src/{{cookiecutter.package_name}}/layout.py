@@ -1,9 +1,3 @@
-{%- set template_class = {
-  "bootstrap": "BootstrapTemplate",
-  "material": "MaterialTemplate",
-  "fast": "FastListTemplate",
-  "vanilla": "VanillaTemplate",
-}[cookiecutter.ui_template] -%}
 """The app's frame: the chosen Panel template with the pages in it.
 
 `create_app` is called by app.py once per browser session, so everything it
@@ -23,7 +17,7 @@ TITLE = {{ cookiecutter.project_name | py_str }}
 DESCRIPTION = {{ cookiecutter.description | py_str }}
 
 
-def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.{{ template_class }}:
+def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.BaseTemplate:
     """Build this session's app: a new instance of every page, in the template."""
     views = [page() for page in pages]
     if len(views) == 1:
@@ -43,30 +37,28 @@ def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.{{ template_c
     # Both are escaped because Panel inserts them into the page as HTML: a name
     # like "<script>..." must show as text, never run. (app.py gives the browser
     # tab the plain title.)
-    return pn.template.{{ template_class }}(
+    return pn.template.{{ cookiecutter.ui_template | template_class }}(
         title=html.escape(TITLE),
-        header=[{% if cookiecutter.auth != "none" %}signed_in_user(), {% endif %}spinner],
+        header=[signed_in_user(pn.state.user), spinner] if pn.state.user else [spinner],
         busy_indicator=None,
         main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],
     )
-{%- if cookiecutter.auth != "none" %}
 
 
-def signed_in_user() -> pn.pane.HTML:
-    """Who is signed in to this session, and the way out.
+def signed_in_user(user: str) -> pn.pane.HTML:
+    """Who is signed in to this session, and the way out (with sign-in only).
 
-    `pn.state.user` is this session's user, set by the sign-in. Anything that
-    belongs to a user across sessions is looked up by it, here in the session,
-    never kept at module level. The name comes from {{ "the credentials file" if cookiecutter.auth == "basic" else "the identity provider" }}, so it is
-    escaped like the title. "logout" is Panel's sign-out page, next to the app's.
+    `pn.state.user` is this session's user, set by the sign-in. Anything that belongs
+    to a user across sessions is looked up by it, here in the session, never kept at
+    module level. The name comes from outside the app, so it is escaped like the
+    title. "logout" is Panel's sign-out page, next to the app's.
     """
-    user = html.escape(pn.state.user or "")
     return pn.pane.HTML(
-        f'<span class="signed-in-user">{user}</span> &middot; <a href="logout">Sign out</a>',
+        f'<span class="signed-in-user">{html.escape(user)}</span> &middot; '
+        '<a href="logout">Sign out</a>',
         stylesheets=["a { color: inherit; }"],
         styles={"color": "white"},
         align="center",
         sizing_mode="fixed",
         width=280,
     )
-{%- endif %}
