@@ -61,7 +61,8 @@ TABLE = [
 def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -> dict:
     import psutil
 
-    from support import Session, serve
+    from client import Session
+    from support import serve
 
     def rss_mb() -> float:
         return psutil.Process(server.process.pid).memory_info().rss / 2**20
@@ -208,17 +209,20 @@ def main(argv: list[str] | None = None) -> list[dict]:
         return []
 
     sys.path.insert(0, str(ROOT / "tests"))
+    import pytest
     from cookiecutter.main import cookiecutter
 
     from bakes import DEFAULT_PYTHON
-    from generated_suites import project_env, project_python
+    from suites import synced
 
     with tempfile.TemporaryDirectory() as tmp:
         project = args.project or Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
         try:
-            python = project_python(project.resolve(), DEFAULT_PYTHON)
-        except LookupError as missing:
+            python, env = synced(project.resolve(), DEFAULT_PYTHON, "psutil")
+        except pytest.skip.Exception as missing:
             raise SystemExit(str(missing)) from None
+        # The project's tests/support.py, and the template's protocol client.
+        env["PYTHONPATH"] = f"{project.resolve() / 'tests'}:{ROOT / 'tests' / 'in_project'}"
         all_results = []
         for entry in [project / "app.py", *args.entry]:
             load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks)]
@@ -226,7 +230,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
             done = subprocess.run(
                 command,
-                env=project_env(project.resolve()),
+                env=env,
                 capture_output=True,
                 text=True,
                 timeout=3600,

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the template's test helpers: bakes, generated_suites
+sys.path.insert(0, str(ROOT / "tests"))  # the template's test helpers: bakes, suites
 SIZE = {"width": 1000, "height": 600}
 
 
@@ -48,10 +48,11 @@ def shoot(project: Path, path: Path) -> None:
 
 def screenshot(ui_template: str, out: Path) -> Path:
     """Outside: bake with this ui_template, then shoot it in its virtualenv."""
+    import pytest
     from cookiecutter.main import cookiecutter
 
     from bakes import DEFAULT_PYTHON
-    from generated_suites import project_env, project_python
+    from suites import synced
 
     with tempfile.TemporaryDirectory() as tmp:
         context = {"ui_template": ui_template}
@@ -59,12 +60,13 @@ def screenshot(ui_template: str, out: Path) -> Path:
             cookiecutter(str(ROOT), no_input=True, output_dir=tmp, extra_context=context)
         )
         try:
-            python = project_python(project, DEFAULT_PYTHON)
-        except LookupError as missing:
+            python, env = synced(project, DEFAULT_PYTHON)
+        except pytest.skip.Exception as missing:
             raise SystemExit(str(missing)) from None
+        env["PYTHONPATH"] = str(project / "tests")
         path = out / f"{ui_template}.png"
         command = [str(python), __file__, "--shoot", str(project), str(path)]
-        subprocess.run(command, env=project_env(project), check=True, timeout=300)
+        subprocess.run(command, env=env, check=True, timeout=300)
     return path
 
 

@@ -1,188 +1,105 @@
-"""Fixtures for the template's own tests.
+"""Switches and fixtures for the template's tests.
 
-`pytest` bakes a few combinations that together use every choice of every option
-(fast, for local work); `pytest --matrix=full` bakes every combination, as CI does.
-Bakes go through pytest-cookies, once per combination per session.
+`pytest` bakes the few combinations that use every choice of every option; `--matrix=full`
+bakes all of them. `--slow` adds the slow evidence (tests marked `slow`), as CI does.
+Tests run under pytest-xdist; a combination's tests stay on one worker (its xdist_group),
+so each worker bakes only the combinations it tests.
 """
 
-from __future__ import annotations
-
-import itertools
 import tempfile
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-import checkers
 from bakes import (
+    DEFAULT,
     OPTIONS,
-    SYSTEM_TEMP_DIR,
-    Bakery,
-    Combination,
-    compared_combinations,
+    bake,
+    combination_id,
     covering_combinations,
-    hooks_left_in_system_temp_dir,
+    pairwise_combinations,
     selected_combinations,
-    suite_inputs,
+    suite_key,
 )
-from generated_suites import (
-    WORKERS,
-    MatrixRuns,
-    SuiteBoard,
-    SuiteRun,
-    chromium_for_suites,
-    find_python,
-    with_in_project_tests,
-)
+from suites import chromium, find_python
 
-collect_ignore = ["in_project", "counter_page"]  # they run inside baked projects, not here
+collect_ignore = ["in_project", "replacement_page"]  # they run inside baked projects, not here
 
 
 def pytest_addoption(parser):
-    parser.addoption(
-        "--matrix",
-        choices=("fast", "full"),
-        default="fast",
-        help="fast: a few combinations covering every choice (default); full: all of them",
-    )
+    parser.addoption("--matrix", choices=("fast", "full"), default="fast",
+                     help="fast: a few combinations covering every choice; full: all of them")  # fmt: skip
+    parser.addoption("--slow", action="store_true",
+                     help="also run the slow evidence: drain, faults, memory, scale-out, sign-in, benchmark")  # fmt: skip
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--slow"):
+        for item in items:
+            if item.get_closest_marker("slow"):
+                item.add_marker(pytest.mark.skip(reason="slow evidence: run with --slow"))
 
 
 def pytest_generate_tests(metafunc):
+    combinations = selected_combinations(metafunc.config)
     if "combination" in metafunc.fixturenames:
-        combinations = selected_combinations(metafunc.config)
-        metafunc.parametrize("combination", combinations, ids=[c.id for c in combinations])
-    if "compared" in metafunc.fixturenames:
-        combinations = compared_combinations(metafunc.config)
-        metafunc.parametrize("compared", combinations, ids=[c.id for c in combinations])
-
-
-def pytest_collection_modifyitems(items):
-    """Tests that wait for the matrix's suite runs go last: the others run meanwhile."""
-    items.sort(key=lambda item: "matrix_runs" in getattr(item, "fixturenames", ()))
+        ids = [combination_id(c) for c in combinations]
+        params = [
+            pytest.param(c, id=i, marks=pytest.mark.xdist_group(i))
+            for c, i in zip(combinations, ids, strict=True)
+        ]
+        metafunc.parametrize("combination", params)
+    if "compared" in metafunc.fixturenames:  # copier vs cookiecutter: every pair with --matrix=full
+        covering = covering_combinations()
+        full = metafunc.config.getoption("--matrix") == "full"
+        compared = covering + [c for c in pairwise_combinations() if full and c not in covering]
+        metafunc.parametrize("compared", compared, ids=[combination_id(c) for c in compared])
+    if "suite" in metafunc.fixturenames:  # one combination per distinct suite: its first
+        suites = {suite_key(c): c for c in reversed(combinations)}
+        metafunc.parametrize("suite", [suites[key] for key in sorted(suites)], ids=sorted(suites))
 
 
 @pytest.fixture(scope="session", autouse=True)
-def temp_files_stay_in_pytests_temp_dir(tmp_path_factory) -> Iterator[Path]:
-    """Point this process's and its children's temp dir into pytest's own (which
-    pytest prunes), because cookiecutter leaves every hook it runs there. A child
-    given an environment copied before this ran still writes to the system temp
-    dir: the check at the end of the session names what did."""
+def temp_dir(tmp_path_factory):
+    """cookiecutter leaves every hook it runs in the temp dir (cookiecutter#886): point this
+    process's and its children's temp dir into pytest's own, which pytest prunes."""
     temp = tmp_path_factory.mktemp("tmp")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TMPDIR", str(temp))
         patch.setattr(tempfile, "tempdir", str(temp))
         yield temp
-    left = hooks_left_in_system_temp_dir()
-    assert not left, f"bakes this session left their hooks in {SYSTEM_TEMP_DIR}: {left}"
 
 
 @pytest.fixture(scope="session")
-def bakery(cookies_session, temp_files_stay_in_pytests_temp_dir) -> Bakery:
-    # Asks for the temp-dir fixture by name: autouse alone does not order it
-    # before other session fixtures that bake (such as _matrix_starts_first).
-    return Bakery(cookies_session)
+def bakery(cookies_session, temp_dir):
+    """Bake a combination (a dict of answers) once per worker; returns pytest-cookies' result."""
+    results = {}
+
+    def bake_once(answers: dict[str, str]):
+        key = combination_id(answers)
+        if key not in results:
+            results[key] = bake(cookies_session, **answers)
+        return results[key]
+
+    return bake_once
 
 
 @pytest.fixture
 def baked(bakery, combination):
-    """The result of baking this test's combination."""
     return bakery(combination)
 
 
 @pytest.fixture(scope="session")
-def default_project(bakery) -> Path:
-    """The project `cookiecutter --no-input` makes (read it, don't change it)."""
-    return bakery(covering_combinations()[0]).project_path
-
-
-@pytest.fixture(scope="session")
-def ruff_report(request, bakery) -> dict[Path, list[str]]:
-    """ruff over every selected combination at once (one process, each project's own config)."""
-    projects = [bakery(c).project_path for c in selected_combinations(request.config)]
-    return checkers.ruff(projects)
-
-
-SUITE_BOARD = pytest.StashKey[SuiteBoard]()
-
-
-@pytest.fixture(scope="session")
-def suite_board(request, tmp_path_factory) -> Iterator[SuiteBoard]:
-    board = SuiteBoard(tmp_path_factory.mktemp("suites"))
-    request.config.stash[SUITE_BOARD] = board
-    yield board
-    board.close()
-
-
-@pytest.fixture
-def run_in_project(bakery, suite_board, tmp_path) -> Callable[..., SuiteRun]:
-    """Run test files of tests/in_project/ inside a copy of a baked project (the default
-    one, but for `answers`), with its fixtures and tests/support.py (and any helper
-    module named with them); `edit(project)` may change the copy first, and `more`
-    adds files to it (path in the project: file); `pytest_args` narrow the run."""
-    copies = itertools.count()
-
-    def run(*names: str, edit=None, more=None, answers=None, pytest_args=()) -> SuiteRun:
-        default = covering_combinations()[0]
-        combination = Combination(tuple((k, (answers or {}).get(k, v)) for k, v in default.choices))
-        baked = bakery(combination).project_path
-        copy = tmp_path / f"copy{next(copies)}" / baked.name
-        project = with_in_project_tests(baked, copy, *names, more=more)
-        if edit is not None:
-            edit(project)
-        tests = [f"tests/{name}" for name in names if name.startswith("test_")]
-        return suite_board.run(project, combination.context["python_version"], *tests, *pytest_args)
-
-    return run
-
-
-@pytest.fixture
-def run_in_default_project(run_in_project) -> Callable[..., SuiteRun]:
-    """run_in_project, in the default project."""
-    return run_in_project
-
-
-@pytest.fixture(scope="session")
-def matrix_runs(request, bakery, suite_board) -> MatrixRuns:
-    """Bake every selected combination, group them, and queue each group's suite run
-    as soon as its first combination is baked (baking them all takes over a minute)."""
-    groups: dict[tuple[str, str], list[Combination]] = defaultdict(list)
-    for combination in selected_combinations(request.config):
-        project = bakery(combination).project_path
-        python_version = combination.context["python_version"]
-        key = suite_board.submit(project, python_version, inputs=suite_inputs)
-        groups[key].append(combination)
-    return MatrixRuns(dict(groups), suite_board)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _matrix_starts_first(request):
-    """Queue the matrix's suite runs before the first test, so they run alongside the rest."""
-    if any("matrix_runs" in getattr(item, "fixturenames", ()) for item in request.session.items):
-        request.getfixturevalue("matrix_runs")
+def default_project(bakery):
+    """The project `cookiecutter --no-input` makes (copy it before changing it)."""
+    return bakery(DEFAULT).project_path
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    board = config.stash.get(SUITE_BOARD, None)
-    if board is None:
-        return
-    terminalreporter.section("generated test suites")
-    for version in OPTIONS["python_version"]:
-        python, origin = find_python(version)
-        terminalreporter.write_line(f"python {version}: {python or 'SKIPPED'} ({origin})")
-    chromium = chromium_for_suites()
-    terminalreporter.write_line(
-        f"browser for the generated ui tests: {chromium}"
-        if chromium
-        else "browser for the generated ui tests: none found, so they were allowed to skip"
+    """Say what could not run here, and how to make it run."""
+    lines = [f"python {v}: {find_python(v)[1]}" for v in OPTIONS["python_version"]]
+    lines.append(
+        f"browser for the generated ui tests: {chromium() or 'none: apt-get install chromium'}"
     )
-    for line in board.report:
+    terminalreporter.section("interpreters and browser")
+    for line in lines:
         terminalreporter.write_line(line)
-    runs = board.finished()
-    if runs:
-        seconds = sorted(run.seconds for run in runs)
-        terminalreporter.write_line(
-            f"{len(runs)} suite runs: median {seconds[len(seconds) // 2]:.1f}s, "
-            f"slowest {seconds[-1]:.1f}s (wall time, up to {WORKERS + 1} at a time)"
-        )

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bakes import DEFAULT_PYTHON, ROOT
-from generated_suites import find_python
+from suites import find_python
 
 FIGURES = {
     "sessions", "session_create_ms_p50", "session_create_ms_p95", "rss_mb_per_session",
@@ -20,6 +20,7 @@ FIGURES = {
 }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(default_project):
     python, origin = find_python(DEFAULT_PYTHON)
     if python is None:

@@ -28,11 +28,11 @@ def broken_copy(source: Path, broken: Path, old: str, new: str) -> Path:
 
 def test_ruff_flags_lint_and_formatting(project):
     (project / "src/panel_app/bad.py").write_text("import os\nx=[1,2]\n", encoding="utf-8")
-    problems = checkers.ruff([project])[project.resolve()]
+    problems = checkers.ruff(project)
     assert any("F401" in problem for problem in problems), problems
     assert any("unformatted" in problem for problem in problems), problems
     (project / "src/panel_app/bad.py").unlink()
-    assert checkers.ruff([project])[project.resolve()] == []
+    assert checkers.ruff(project) == []
 
 
 def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
@@ -42,7 +42,7 @@ def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
         'name = "panel-app"',
         'name = "panel app!"',
     )
-    assert checkers.validate_pyproject(broken)
+    assert checkers.check("validate-pyproject", broken)
 
 
 def test_the_build_backend_flags_an_author_it_cannot_write(project, tmp_path):
@@ -65,20 +65,20 @@ def test_actionlint_flags_a_broken_workflow(project, tmp_path):
         "runs-on: ubuntu-latest",
         "runs-on: ${{ matrix.nope }}",
     )
-    assert checkers.actionlint(broken)
+    assert checkers.check("actionlint", broken)
 
 
 def test_github_workflow_schema_flags_a_broken_workflow(project, tmp_path):
     broken = broken_copy(
         project / ".github/workflows/ci.yml", tmp_path / "ci.yml", "runs-on:", "runs_on:"
     )
-    assert checkers.github_workflow_schema(broken)
+    assert checkers.check("github-workflow-schema", broken)
 
 
 def test_gitlab_schema_flags_a_broken_pipeline(tmp_path):
     broken = tmp_path / ".gitlab-ci.yml"
     broken.write_text("test:\n  stage: test\n  script: 42\n  when: sometimes\n", encoding="utf-8")
-    assert checkers.gitlab_ci_schema(broken)
+    assert checkers.check("gitlab-ci-schema", broken)
 
 
 def test_pre_commit_validate_config_flags_a_broken_config(project, tmp_path):
@@ -88,7 +88,7 @@ def test_pre_commit_validate_config_flags_a_broken_config(project, tmp_path):
         "language: python",
         "language: no-such-language",
     )
-    assert checkers.pre_commit_config(broken)
+    assert checkers.check("pre-commit", broken)
 
 
 def test_hadolint_flags_a_root_user_and_unpinned_base(tmp_path):
@@ -96,7 +96,7 @@ def test_hadolint_flags_a_root_user_and_unpinned_base(tmp_path):
     broken.write_text(
         "FROM python\nRUN pip install panel\nCMD panel serve app.py\n", encoding="utf-8"
     )
-    assert checkers.hadolint(broken)
+    assert checkers.check("hadolint", broken)
 
 
 def test_kubernetes_validate_flags_an_unknown_field(project, tmp_path):
@@ -106,20 +106,20 @@ def test_kubernetes_validate_flags_an_unknown_field(project, tmp_path):
         "sessionAffinity:",
         "sessionStickiness:",
     )
-    assert checkers.kubernetes_validate(broken)
+    assert checkers.check("kubernetes-validate", broken)
 
 
 def test_compose_schema_flags_a_broken_service(project, tmp_path):
     broken = broken_copy(
         project / "compose.yaml", tmp_path / "compose.yaml", "    expose:", "    exposes:"
     )
-    assert checkers.compose_schema(broken)
+    assert checkers.check("compose-schema", broken)
 
 
 def test_nginx_flags_an_invalid_directive(project, tmp_path):
     config = project / "deploy" / "nginx" / "nginx.conf"
-    assert checkers.nginx_config(config) == []
+    assert checkers.check("nginx", config) == []
     broken = broken_copy(
         config, tmp_path / "nginx.conf", "proxy_buffering off;", "proxy_buffering maybe;"
     )
-    assert checkers.nginx_config(broken)
+    assert checkers.check("nginx", broken)

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bakes import OPTIONS, ROOT
-from generated_suites import chromium_for_suites
+from bakes import DEFAULT_PYTHON, OPTIONS, ROOT
+from suites import chromium, copy_with, run_suite
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 GUIDE = ROOT / "docs" / "migrating-from-streamlit.md"
@@ -30,7 +30,7 @@ def test_the_readme_shows_a_screenshot_of_each_ui_template(ui_template):
     assert png_size(SCREENSHOTS / f"{ui_template}.png") == (1000, 600)
 
 
-@pytest.mark.skipif(chromium_for_suites() is None, reason="no Chromium (set CHROMIUM_EXECUTABLE)")
+@pytest.mark.skipif(chromium() is None, reason="no Chromium (set CHROMIUM_EXECUTABLE)")
 def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
     command = [sys.executable, str(ROOT / "docs" / "make_screenshots.py"), "vanilla"]
     result = subprocess.run(
@@ -40,17 +40,26 @@ def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
     assert png_size(tmp_path / "vanilla.png") == (1000, 600)
 
 
-def test_every_panel_example_of_the_migration_guide_runs(run_in_default_project):
-    run = run_in_default_project("test_migration_guide.py", more={GUIDE_IN_PROJECT: GUIDE})
+def guide_run(default_project, tmp_path, guide):
+    files = {
+        "tests/test_migration_guide.py": ROOT / "tests/in_project/test_migration_guide.py",
+        GUIDE_IN_PROJECT: guide,
+    }
+    project = copy_with(default_project, tmp_path / default_project.name, files)
+    return run_suite(project, DEFAULT_PYTHON, "tests/test_migration_guide.py")
+
+
+def test_every_panel_example_of_the_migration_guide_runs(default_project, tmp_path):
+    run = guide_run(default_project, tmp_path, GUIDE)
     assert run.returncode == 0, run.output[-4000:]
-    assert len(run.passed) == 6, run.output[-2000:]
+    assert len(run.named("passed")) == 6, run.output[-2000:]
 
 
-def test_a_wrong_migration_example_is_caught(run_in_default_project, tmp_path):
+def test_a_wrong_migration_example_is_caught(default_project, tmp_path):
     """The guide's examples are tested: break one, and its test fails."""
     broken = tmp_path / "guide.md"
     text = GUIDE.read_text(encoding="utf-8")
     assert "self.count += 1" in text
     broken.write_text(text.replace("self.count += 1", "self.count += 2"), encoding="utf-8")
-    run = run_in_default_project("test_migration_guide.py", more={GUIDE_IN_PROJECT: broken})
-    assert [name.rsplit("::", 1)[-1] for name in run.failed] == ["test_counter"], run.output[-3000:]
+    run = guide_run(default_project, tmp_path / "run", broken)
+    assert run.named("failed") == {"test_counter"}, run.output[-3000:]

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from bakes import DEFAULT_PYTHON
-from generated_suites import find_python
+from suites import find_python
 
 UV = Path(sys.executable).parent / "uv"
 MISSING_LOCK = "uv.lock is missing: run 'uv lock' and commit it"
@@ -28,13 +28,12 @@ MISSING_LOCK = "uv.lock is missing: run 'uv lock' and commit it"
 
 @pytest.fixture(scope="module")
 def uv_env(tmp_path_factory) -> dict[str, str]:
-    """uv pointed at a found Python (it cannot download one here), with a shared cache."""
+    """uv pointed at a found Python (it cannot download one here), with uv's own cache."""
     python, origin = find_python(DEFAULT_PYTHON)
     if python is None:
         pytest.skip(origin)
-    cache = tmp_path_factory.mktemp("uv-cache")
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
-    return env | {"UV_PYTHON": python, "UV_PYTHON_DOWNLOADS": "never", "UV_CACHE_DIR": str(cache)}
+    return env | {"UV_PYTHON": python, "UV_PYTHON_DOWNLOADS": "never"}
 
 
 def uv(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess:

@@ -21,7 +21,7 @@ import urllib.request
 import pytest
 
 from bakes import DEFAULT_PYTHON, bake
-from generated_suites import find_python
+from suites import find_python
 
 INSTALL_TIMEOUT = 900
 
@@ -93,6 +93,16 @@ def follow(commands: list[str], env: dict, project) -> None:
             run(command, env, project)
 
 
+def test_the_quick_start_says_what_the_other_tests_run(default_project):
+    """The fast loop runs these as tests/suites.py does (uv sync, pytest); --slow runs them as written."""
+    readme = (default_project / "README.md").read_text(encoding="utf-8")
+    with_uv, without_uv = quick_start_blocks(readme)
+    assert with_uv == ["uv sync", "uv run panel serve app.py --dev --show", "uv run pytest"]
+    assert without_uv[0] == "python -m venv .venv && . .venv/bin/activate"
+    assert without_uv[-1] == "pytest"
+
+
+@pytest.mark.slow  # a third run of the default suite, from a fresh environment
 def test_the_quick_start_with_uv_works_as_written_and_writes_the_lock(newcomer):
     project, commands, _, env, _ = newcomer
     assert commands == ["uv sync", "uv run panel serve app.py --dev --show", "uv run pytest"]
@@ -104,6 +114,7 @@ def test_the_quick_start_with_uv_works_as_written_and_writes_the_lock(newcomer):
         run(command, env, project)
 
 
+@pytest.mark.slow  # pip resolves and installs everything afresh: about a minute
 def test_the_quick_start_without_uv_works_as_written(newcomer):
     project, _, commands, env, python = newcomer
     first, *rest = commands

@@ -26,7 +26,7 @@ from typing import IO
 
 import pytest
 
-from support import Session, free_port, responds
+from client import Session, free_port, responds
 
 ROOT = Path(__file__).resolve().parents[1]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "nginx.conf"

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from playwright.sync_api import Browser, expect
 
+from client import Session
 from production import (
     ROW,
     behind_nginx,
@@ -25,7 +26,6 @@ from production import (
     sessions,
     wait_until,
 )
-from support import Session
 
 ADD = "Add new row"
 LOST = "Connection to the server lost. Reload the page to start again."

@@ -10,12 +10,14 @@ import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psutil
 import pytest
 
+from client import Session
 from production import click_and_see, wait_until
-from support import Session, serve
+from support import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 WAVES, SESSIONS, CLICKS = 10, 50, 3
@@ -73,7 +75,7 @@ def test_memory_stays_flat_and_closed_sessions_are_collected():
     flags += ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     rss, live = [], []
     with serve(ROOT / "app.py", *flags) as server:
-        base = f"http://127.0.0.1:{server.port}"
+        base = f"http://127.0.0.1:{urlsplit(server.url).port}"
         process = psutil.Process(server.process.pid)
         for wave in range(1, WAVES + 1):
             with ThreadPoolExecutor(10) as pool:

@@ -14,11 +14,13 @@ import json
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
+from client import Session, free_port
 from production import needs_nginx, nginx, rows
-from support import Session, free_port, serve
+from support import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS, CLICKS = 50, 20
@@ -53,7 +55,7 @@ def user(url: str) -> tuple[str, list, str]:
 
 
 def session_ids(server) -> set[str]:
-    url = f"http://127.0.0.1:{server.port}/rest/session_info"
+    url = f"http://127.0.0.1:{urlsplit(server.url).port}/rest/session_info"
     with urllib.request.urlopen(url, timeout=10) as response:
         return set(json.load(response)["session_info"]["sessions"])
 
@@ -66,7 +68,9 @@ def test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows(tmp_pat
     with serve(ROOT / "app.py", *flags) as one, serve(ROOT / "app.py", *flags) as two:
         with (
             # 50 users here share one address, which nginx would limit as one client.
-            nginx(tmp_path, [one.port, two.port], port, rate_limit=False) as url,
+            nginx(
+                tmp_path, [urlsplit(one.url).port, urlsplit(two.url).port], port, rate_limit=False
+            ) as url,
             ThreadPoolExecutor(USERS) as pool,
         ):
             outcomes = list(pool.map(user, [url] * USERS))

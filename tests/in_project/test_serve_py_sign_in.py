@@ -21,9 +21,9 @@ import psutil
 import pytest
 
 from production import ROOT, replica
-from support import sign_in
 
 OIDC = (ROOT / "deploy" / "serve.py").read_text(encoding="utf-8").count("OIDC_ISSUER") > 0
+PASSWORD = secrets.token_urlsafe(16)
 SIGN_IN_VARIABLES = ("COOKIE_SECRET", "PANEL_COOKIE_SECRET", "PANEL_BASIC_AUTH", "OIDC_ISSUER")
 
 
@@ -33,7 +33,7 @@ def settings(tmp_path, request) -> dict[str, str]:
     cookie_secret = secrets.token_urlsafe(32)
     if not OIDC:
         credentials = tmp_path / "credentials.json"
-        credentials.write_text(json.dumps({"alice": "alices-password"}), encoding="utf-8")
+        credentials.write_text(json.dumps({"alice": PASSWORD}), encoding="utf-8")
         return {"PANEL_BASIC_AUTH": str(credentials), "COOKIE_SECRET": cookie_secret}
     from cryptography.fernet import Fernet
 
@@ -73,14 +73,14 @@ def test_it_refuses_to_start_without_a_sign_in_setting(settings, left_out):
 
 
 @pytest.mark.timeout(120)
-def test_it_signs_users_in_from_environment_settings(settings):
+def test_it_signs_users_in_from_environment_settings(settings, sign_in_over_http):
     with replica(**settings) as running:
         status, location = first_status(running.url)
         assert (status, "login" in location) == (302, True)
         # Orchestrators probe without signing in.
         assert first_status(running.url.replace("/app", "/liveness"))[0] == 200
         assert running.readiness()[0] == 200
-        cookies = sign_in(running.url, "alice", *([] if OIDC else ["alices-password"]))
+        cookies = sign_in_over_http(running.url, "alice", *([] if OIDC else [PASSWORD]))
         assert cookies, running.output()
         request = urllib.request.Request(
             running.url, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}

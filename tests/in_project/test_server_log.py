@@ -14,7 +14,8 @@ import time
 
 import pytest
 
-from support import Session, serve
+from client import Session
+from support import serve
 
 APP = """\
 import time

@@ -1,22 +1,14 @@
-"""The counter page, driven in Python the way a user drives it in the browser."""
-
-from panel_app.pages import CounterPage
+from panel_app.pages import SliderPage
 
 
-def click(button) -> None:
-    button.clicks += 1
+def test_starts_at_three_and_shows_twice_that():
+    page = SliderPage()
+    assert page.slider.value == 3
+    page.slider.value = 5
+    assert page.number == 5
 
 
-def test_counts_clicks_and_resets():
-    page = CounterPage()
-    click(page.increment_button)
-    click(page.increment_button)
-    assert page.count == 2
-    click(page.reset_button)
-    assert page.count == 0
-
-
-def test_each_page_object_has_its_own_count():
-    first, second = CounterPage(), CounterPage()
-    click(first.increment_button)
-    assert (first.count, second.count) == (1, 0)
+def test_each_page_object_has_its_own_number():
+    a, b = SliderPage(), SliderPage()
+    a.number = 9
+    assert b.number == 3

@@ -6,8 +6,8 @@ layout shows one tab per page.
 """
 
 from .base import Page
-from .counter import CounterPage
+from .slider import SliderPage
 
-PAGES: tuple[type[Page], ...] = (CounterPage,)
+PAGES: tuple[type[Page], ...] = (SliderPage,)
 
-__all__ = ["PAGES", "CounterPage", "Page"]
+__all__ = ["PAGES", "Page", "SliderPage"]

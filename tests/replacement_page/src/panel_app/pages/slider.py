@@ -1,7 +1,5 @@
-"""A counter: the page the template's tests put in place of the starter page,
-following the generated README's "Replacing the starter page"."""
-
-from __future__ import annotations
+"""A slider page, with no button: what the template's tests put in place of the starter
+page, following the generated README's "Replacing the starter page"."""
 
 import panel as pn
 import param
@@ -9,30 +7,21 @@ import param
 from .base import Page
 
 
-class CounterPage(Page):
-    """Count clicks; reset to zero."""
+class SliderPage(Page):
+    """Pick a number; the page says what it is twice over."""
 
-    title = "Counter"
+    title = "Slider"
 
-    count = param.Integer(default=0, bounds=(0, None), doc="Clicks since the last reset.")
+    number = param.Integer(default=3, bounds=(0, 10), doc="The number picked.")
 
     def __init__(self, **params):
         super().__init__(**params)
-        self.increment_button = pn.widgets.Button(
-            label="Increment", color="primary", on_click=self.increment
-        )
-        self.reset_button = pn.widgets.Button(label="Reset", on_click=self.reset)
+        self.slider = pn.widgets.IntSlider.from_param(self.param.number, label="Number")
         self._layout = pn.Column(
             f"## {self.title}",
-            pn.Row(self.increment_button, self.reset_button),
-            pn.pane.Markdown(self.param.count.rx.pipe("Count: {}".format)),
+            self.slider,
+            pn.pane.Markdown(self.param.number.rx.pipe(lambda n: f"Twice that: {2 * n}")),
         )
-
-    def increment(self, event: object = None) -> None:
-        self.count += 1
-
-    def reset(self, event: object = None) -> None:
-        self.count = 0
 
     def __panel__(self) -> pn.Column:
         return self._layout

@@ -1,0 +1,147 @@
+"""Running a baked project's own test suite: find the Python it names, `uv sync` its
+environment (uv's cache makes that seconds), run pytest, read the results."""
+
+import glob
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tomllib
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+UV = [sys.executable, "-m", "uv"]
+CACHE = Path(__file__).resolve().parents[1] / ".cache"
+# Bakes have no lock: resolve as of a fixed date, so every run installs the same versions
+# (bump it deliberately, as a pin). Projects keep their own uv.lock.
+RESOLVED_AS_OF = "2026-12-01T00:00:00Z"
+
+
+@cache
+def find_python(version: str) -> tuple[str | None, str]:
+    """(a working python<version>, where it was found) or (None, how to provide one)."""
+    variable = "PYTHON" + version.replace(".", "_")
+    pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates = [os.environ.get(variable), shutil.which(f"python{version}")]
+    for pattern in (f"{pyenv}/versions/{version}*/bin/python{version}", f"/usr/bin/python{version}",
+                    f"/usr/local/bin/python{version}", f"/opt/python/{version}*/bin/python{version}"):  # fmt: skip
+        candidates += sorted(glob.glob(pattern), reverse=True)
+    for path in filter(None, candidates):
+        probe = [path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+        done = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+        if done.returncode == 0 and done.stdout.strip() == version:
+            return path, path
+    return (
+        None,
+        f"no python{version} (looked at ${variable}, PATH, pyenv, /usr, /opt); set {variable}",
+    )
+
+
+@cache
+def chromium() -> str | None:
+    """The browser the generated ui tests run in: $CHROMIUM_EXECUTABLE or Debian's."""
+    found = [os.environ.get("CHROMIUM_EXECUTABLE"), shutil.which("chromium"), "/usr/bin/chromium"]
+    return next((path for path in found if path and Path(path).exists()), None)
+
+
+@dataclass
+class Run:
+    """A finished suite run: pytest's exit code, its output, and test names by outcome."""
+
+    returncode: int
+    output: str
+    outcomes: dict[str, str]  # "tests/test_ui.py::test_x[chromium]": passed, failed, skipped
+
+    def named(self, outcome: str) -> set[str]:
+        """Test function names (no file, no parameters) with this outcome."""
+        return {
+            name.split("::")[-1].split("[")[0] for name, o in self.outcomes.items() if o == outcome
+        }
+
+
+def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[str, str]]:
+    """`uv sync` the project (plus `also`: psutil for the template's evidence) into a venv
+    kept in .cache/ per Python, dependencies and xdist worker, so the next sync only swaps
+    the project itself, and compiled bytecode is kept too (panel takes 5 s to compile).
+    Returns the venv's Python and the environment to run it in. Skips without that Python."""
+    python, where = find_python(python_version)
+    if python is None:
+        import pytest
+
+        pytest.skip(where)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    needs = [python, pyproject["project"]["dependencies"], pyproject.get("dependency-groups"), also]
+    key = hashlib.sha256(json.dumps(needs).encode()).hexdigest()[:12]
+    venv = CACHE / "venvs" / f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{key}"
+    env = {**os.environ, "UV_PYTHON": python, "UV_PYTHON_DOWNLOADS": "never", "UV_EXCLUDE_NEWER": RESOLVED_AS_OF,
+           "UV_PROJECT_ENVIRONMENT": str(venv), "PYTHONPYCACHEPREFIX": str(CACHE / "pycache")}  # fmt: skip
+    env.pop("VIRTUAL_ENV", None)
+    env.update({"CHROMIUM_EXECUTABLE": chromium()} if chromium() else {})
+    for command in [["sync"], ["pip", "install", "--python", str(venv / "bin" / "python"), *also]][
+        : 1 + bool(also)
+    ]:
+        done = subprocess.run(
+            [*UV, *command, "--quiet"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, f"uv {command} failed in {project}:\n{done.stderr}"
+    return venv / "bin" / "python", env
+
+
+def run_suite(project: Path, python_version: str, *pytest_args: str, uv_with: str = "") -> Run:
+    """`uv sync` then pytest in `project`, as the generated README says."""
+    python, env = synced(project, python_version, *([uv_with] if uv_with else []))
+    command = [
+        python,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "--junitxml=.junit.xml",
+        *pytest_args,
+    ]
+    done = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=1200
+    )
+    outcomes = {}
+    if (project / ".junit.xml").exists():
+        for case in ET.parse(project / ".junit.xml").iter("testcase"):
+            name = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
+            kinds = {child.tag for child in case} & {"failure", "error", "skipped"}
+            outcomes[name] = {"failure": "failed", "error": "failed", "skipped": "skipped"}.get(
+                min(kinds, default=""), "passed"
+            )
+    return Run(done.returncode, done.stdout + done.stderr, outcomes)
+
+
+def copy_with(project: Path, copy: Path, edits: dict) -> Path:
+    """A copy of `project` (without its environment) with `edits` made (see `edit`)."""
+    shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".venv", ".junit.xml"))
+    return edit(copy, edits)
+
+
+def edit(project: Path, edits: dict[str, list[tuple[str, str]] | str | Path | None]) -> Path:
+    """Edit files: path -> [(old, new), ...] replaces exactly one occurrence of each old,
+    text or a Path puts that content there, None deletes the file."""
+    for name, change in edits.items():
+        path = project / name
+        if change is None:
+            path.unlink()
+        elif isinstance(change, list):
+            text = path.read_text(encoding="utf-8")
+            for old, new in change:
+                assert text.count(old) == 1, f"{name} should hold {old!r} exactly once"
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(change.read_bytes() if isinstance(change, Path) else change.encode())
+    return project
