@@ -96,9 +96,17 @@ def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[s
     return venv / "bin" / "python", env
 
 
-def run_suite(project: Path, python_version: str, *pytest_args: str, uv_with: str = "") -> Run:
-    """`uv sync` then pytest in `project`, as the generated README says."""
-    python, env = synced(project, python_version, *([uv_with] if uv_with else []))
+def run_suite(
+    project: Path,
+    python_version: str,
+    *pytest_args: str,
+    uv_with: str = "",
+    env: dict | None = None,
+) -> Run:
+    """`uv sync` then pytest in `project`, as the generated README says; `env` changes
+    the environment (a value of None removes the variable)."""
+    python, synced_env = synced(project, python_version, *([uv_with] if uv_with else []))
+    env = {k: v for k, v in (synced_env | (env or {})).items() if v is not None}
     command = [
         python,
         "-m",

@@ -30,6 +30,7 @@ def test_the_readme_shows_a_screenshot_of_each_ui_template(ui_template):
     assert png_size(SCREENSHOTS / f"{ui_template}.png") == (1000, 600)
 
 
+@pytest.mark.slow  # a bake, a sync, a server and a browser, for pictures checked above
 @pytest.mark.skipif(chromium() is None, reason="no Chromium (set CHROMIUM_EXECUTABLE)")
 def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
     command = [sys.executable, str(ROOT / "docs" / "make_screenshots.py"), "vanilla"]

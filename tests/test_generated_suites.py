@@ -56,3 +56,16 @@ def test_generated_suite_passes(suite, bakery, tmp_path):
     skipped = {name for name, outcome in run.outcomes.items() if outcome == "skipped"}
     allowed = set() if chromium() else {name for name in skipped if name.endswith("[chromium]")}
     assert skipped == allowed, run.output[-3000:]
+
+
+def test_without_a_browser_the_suite_says_in_one_line_what_did_not_run(default_project, tmp_path):
+    project = copy_with(default_project, tmp_path / default_project.name, {})
+    no_browser = {"CHROMIUM_EXECUTABLE": str(tmp_path / "no-chromium"), "CI": None}
+    run = run_suite(project, DEFAULT["python_version"], "-m", "ui", env=no_browser)
+    assert run.returncode == 0, run.output[-3000:]
+    assert run.named("skipped") and not run.named("passed"), run.output[-3000:]
+    said = [line for line in run.output.splitlines() if "playwright install" in line]
+    assert len(said) == 1, run.output[-3000:]
+    skipped = [name.split("::")[-1] for name, o in run.outcomes.items() if o == "skipped"]
+    assert all(name in said[0] for name in skipped), said
+    assert "uv run playwright install --with-deps chromium" in said[0]

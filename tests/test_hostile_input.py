@@ -139,6 +139,7 @@ def test_typed_answers_are_refused_or_bake_a_valid_project(answers, capfd, tmp_p
     check_valid(project, answers)
 
 
+@pytest.mark.slow  # two more full suite runs; the fast loop runs hostile text in test_ui's control
 @settings(max_examples=2, deadline=None, phases=(Phase.explicit, Phase.generate))
 @given(answers=ANSWERS)
 @example(

@@ -51,10 +51,10 @@ def test_bokehs_keep_alive_race_is_reproduced_and_is_not_a_problem(server):
         for _ in range(4):  # 6 s of work: longer than close() waits for the server
             session.click("Slow")
         session.close()
-        bounded_wait(lambda: RACE in server.output(), seconds=10)
-        if RACE in server.output():
+        bounded_wait(lambda: RACE in server.log.read_text("utf-8"), seconds=10)
+        if RACE in server.log.read_text("utf-8"):
             break
-    assert RACE in server.output(), "no run hit the race; this test shows nothing"
+    assert RACE in server.log.read_text("utf-8"), "no run hit the race; this test shows nothing"
     assert server.problems() == []
 
 
@@ -63,6 +63,6 @@ def test_an_exception_in_the_app_is_a_problem(server):
     session.click("Boom")
     session.roundtrip()
     session.close()
-    bounded_wait(lambda: "ZeroDivisionError" in server.output(), seconds=20)
+    bounded_wait(lambda: "ZeroDivisionError" in server.log.read_text("utf-8"), seconds=20)
     [kept] = server.problems()
     assert "ZeroDivisionError" in kept

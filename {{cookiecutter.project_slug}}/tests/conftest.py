@@ -15,8 +15,9 @@ pytest_plugins = ["sign_in"]  # sign_in.py: how the server and a tab sign users 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 expect.set_options(timeout=15_000)  # browser assertions retry this long: busy CI machines
 # For containers and closed networks: no sandbox (root), no GPU, no background connections.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+NO_BROWSER = "no Chromium for the browser tests"
+signed_in_states: dict = {}  # each user's cookies after a first sign-in: returning users
 
 
 @pytest.fixture(scope="session")
@@ -29,40 +30,37 @@ def server(sign_in_settings: dict[str, str]) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict, browser_type: BrowserType) -> dict:
-    """$CHROMIUM_EXECUTABLE, else Playwright's own Chromium, else /usr/bin/chromium."""
-    found = [os.environ.get("CHROMIUM_EXECUTABLE"), browser_type.executable_path]
-    executable = next((p for p in [*found, "/usr/bin/chromium"] if p and Path(p).exists()), None)
-    if executable is None:  # in CI (where CI is set) the browser tests must run
-        why = "no Chromium, so the browser tests (-m ui) did not run: `uv run playwright install chromium` installs it"
-        (pytest.fail if os.environ.get("CI") else pytest.skip)(why)
+    """$CHROMIUM_EXECUTABLE if set, else Playwright's own Chromium, else Debian's."""
+    found = [browser_type.executable_path, "/usr/bin/chromium"]
+    executable = os.environ.get("CHROMIUM_EXECUTABLE") or next(filter(os.path.exists, found), "")
+    if not os.path.exists(executable):  # in CI (where CI is set) the browser tests must run
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(NO_BROWSER)
     return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
 
 
-@dataclass
-class Tab:
-    """The app in a browser context of its own, so a session of its own."""
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Without a browser, one line at the end says what did not run and how to run it."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if missed := [r.head_line for r in skipped if NO_BROWSER in str(r.longrepr)]:
+        fix = "install it: uv run playwright install --with-deps chromium"
+        terminalreporter.write_line(f"{NO_BROWSER}, not run: {', '.join(missed)}; {fix}")
 
+
+@dataclass
+class Tab:  # the app in a browser context of its own, so a session of its own
     page: Page
     problems: list[str] = field(default_factory=list)  # console errors, failed requests, ...
     received: list = field(default_factory=list)  # websocket messages the server sent
 
 
-@pytest.fixture(scope="session")
-def signed_in_states() -> dict:
-    """Each user's cookies once signed in: later tabs start signed in, as a returning user."""
-    return {}
-
-
 @pytest.fixture
-def open_tab(
-    browser: Browser, server: Server, sign_in, signed_in_states
-) -> Iterator[Callable[..., Tab]]:
-    """Open the app in new browser contexts, signed in as `user` (sign_in.py's default if
-    None). The test fails if one saw a console error, a failed request or a dialog."""
+def open_tab(browser: Browser, server: Server, sign_in) -> Iterator[Callable[..., Tab]]:
+    """Open the app in new browser contexts, signed in as `user` (sign_in.py's default if None).
+    The test fails if a tab saw a console error, a failed request or a dialog."""
     tabs: list[Tab] = []
 
-    def open_(user: str | None = None, url: str | None = None, signed_in: bool = True) -> Tab:
-        returning = signed_in and url is None and user in signed_in_states
+    def open_(user: str | None = None, signed_in: bool = True) -> Tab:
+        returning = signed_in and user in signed_in_states
         context = browser.new_context(storage_state=signed_in_states[user] if returning else None)
         tab = Tab(context.new_page())
         tabs.append(tab)
@@ -78,13 +76,11 @@ def open_tab(
         # ERR_ABORTED is the browser cancelling, e.g. a reload while a file still loads.
         page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED" and record(r.failure))
         page.on("dialog", lambda dialog: (record(f"dialog: {dialog.message}"), dialog.dismiss()))
-        keep = tab.received.append
-        page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: keep(frame)))
-        page.goto(url or server.url)
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda f: tab.received.append(f)))
+        page.goto(server.url)
         if signed_in and not returning:
-            sign_in(page, user, url or server.url)
-            if url is None:
-                signed_in_states[user] = page.context.storage_state()
+            sign_in(page, user, server.url)
+            signed_in_states[user] = page.context.storage_state()
         return tab
 
     yield open_
