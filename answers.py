@@ -215,6 +215,7 @@ def paths_turned_off(
         "tests/test_sign_in.py": auth != "none",
         ".github": ci == "github",
         ".gitlab-ci.yml": ci == "gitlab",
+        "renovate.json": ci == "gitlab",
         "Dockerfile": docker == "yes",
         ".dockerignore": docker == "yes",
         "compose.yaml": docker == "yes",

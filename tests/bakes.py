@@ -23,7 +23,8 @@ DEFAULT_PYTHON = DEFAULT["python_version"]
 # claims: the files differ only there, and every run goes without those files.
 SUITE_OPTIONS = ("python_version", "ui_template", "auth", "pre_commit")
 NOT_READ_BY_SUITES = frozenset(
-    {".github/workflows/ci.yml", ".gitlab-ci.yml", "Dockerfile", ".dockerignore", "compose.yaml",
+    {".github/workflows/ci.yml", ".github/dependabot.yml", ".gitlab-ci.yml", "renovate.json",
+     "Dockerfile", ".dockerignore", "compose.yaml",
      "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/service.yaml",
      "deploy/kubernetes/ingress.yaml", "deploy/serve.py", "deploy/sign_in_settings.py",
      "deploy/nginx/nginx.conf", "docs/deploying.md"}
@@ -92,8 +93,12 @@ def expected_files(answers: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
     files |= {"tests/test_sign_in.py"} if auth != "none" else set()
     files |= {"tests/test_passwords.py"} if auth == "basic" else set()
     files |= {f"{src}/access.py", "tests/test_access.py"} if auth == "oidc" else set()
-    files |= {".github/workflows/ci.yml"} if answers["ci"] == "github" else set()
-    files |= {".gitlab-ci.yml"} if answers["ci"] == "gitlab" else set()
+    files |= (
+        {".github/workflows/ci.yml", ".github/dependabot.yml"}
+        if answers["ci"] == "github"
+        else set()
+    )
+    files |= {".gitlab-ci.yml", "renovate.json"} if answers["ci"] == "gitlab" else set()
     files |= (
         {".pre-commit-config.yaml", "tests/test_pre_commit.py"}
         if answers["pre_commit"] == "yes"

@@ -110,6 +110,10 @@ CHECKERS = {
     "actionlint": lambda path: run(actionlint_bin(), path)[1:],  # its first line is a banner
     "github-workflow-schema": schema("vendor.github-workflows"),
     "gitlab-ci-schema": schema("vendor.gitlab-ci"),
+    "dependabot-schema": schema("vendor.dependabot"),
+    "renovate-schema": schema("vendor.renovate"),
+    # The supply-chain audit: unpinned actions, persisted credentials, broad permissions...
+    "zizmor": lambda path: run(BIN / "zizmor", "--offline", "--no-progress", "--quiet", path),
     "compose-schema": schema("vendor.compose-spec"),
     "pre-commit": lambda path: run(sys.executable, "-m", "pre_commit", "validate-config", path),
     "hadolint": lambda path: run(BIN / "hadolint", "--no-color", path),  # even "info" fails

@@ -68,8 +68,10 @@ def test_the_build_backend_writes_the_package_metadata(baked):
 
 
 LINTED = {  # file: the checkers it must pass, when the combination has it
-    ".github/workflows/ci.yml": ["github-workflow-schema", "actionlint"],
+    ".github/workflows/ci.yml": ["github-workflow-schema", "actionlint", "zizmor"],
+    ".github/dependabot.yml": ["dependabot-schema"],
     ".gitlab-ci.yml": ["gitlab-ci-schema"],
+    "renovate.json": ["renovate-schema"],
     ".pre-commit-config.yaml": ["pre-commit"],
     "Dockerfile": ["hadolint"],
     "compose.yaml": ["compose-schema"],

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import checkers
+from bakes import DEFAULT
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +74,34 @@ def test_github_workflow_schema_flags_a_broken_workflow(project, tmp_path):
         project / ".github/workflows/ci.yml", tmp_path / "ci.yml", "runs-on:", "runs_on:"
     )
     assert checkers.check("github-workflow-schema", broken)
+
+
+def test_zizmor_flags_an_action_pinned_to_a_tag(project, tmp_path):
+    workflow = project / ".github/workflows/ci.yml"
+    pinned = "actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8  # v5.0.0"
+    broken = broken_copy(workflow, tmp_path / "ci.yml", pinned, "actions/checkout@v5")
+    assert any("unpinned-uses" in line for line in checkers.check("zizmor", broken))
+
+
+def test_zizmor_flags_credentials_left_in_the_checkout(project, tmp_path):
+    workflow = project / ".github/workflows/ci.yml"
+    kept = "        with:\n          persist-credentials: false  # later steps need no token\n"
+    broken = broken_copy(workflow, tmp_path / "ci.yml", kept, "")
+    assert any("artipacked" in line for line in checkers.check("zizmor", broken))
+
+
+def test_dependabot_schema_flags_a_broken_config(project, tmp_path):
+    config = project / ".github/dependabot.yml"
+    broken = broken_copy(
+        config, tmp_path / "dependabot.yml", "interval: weekly", "interval: hourly"
+    )
+    assert checkers.check("dependabot-schema", broken)
+
+
+def test_renovate_schema_flags_a_broken_config(tmp_path, bakery):
+    config = bakery(DEFAULT | {"ci": "gitlab"}).project_path / "renovate.json"
+    broken = broken_copy(config, tmp_path / "renovate.json", '"enabled": true', '"enabled": "yes"')
+    assert checkers.check("renovate-schema", broken)
 
 
 def test_gitlab_schema_flags_a_broken_pipeline(tmp_path):
