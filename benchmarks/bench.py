@@ -35,6 +35,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 ROW, ADD, CLEAR = "Enter a number", "Add new row", "Clear all rows"
@@ -64,11 +65,15 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     from client import Session
     from support import serve
 
+    def served() -> psutil.Process:
+        [process] = psutil.Process().children()  # the `panel serve` serve() started
+        return process
+
     def rss_mb() -> float:
-        return psutil.Process(server.process.pid).memory_info().rss / 2**20
+        return served().memory_info().rss / 2**20
 
     def cpu_seconds() -> float:
-        times = psutil.Process(server.process.pid).cpu_times()
+        times = served().cpu_times()
         return times.user + times.system
 
     def row_count(session: Session) -> int:
@@ -95,7 +100,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         import urllib.request
 
         def live() -> int:
-            url = f"http://127.0.0.1:{server.port}/rest/session_info"
+            url = f"http://127.0.0.1:{urlsplit(server.url).port}/rest/session_info"
             with urllib.request.urlopen(url, timeout=10) as response:
                 return json.load(response)["session_info"]["live"]
 

@@ -81,17 +81,12 @@ def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[s
            "UV_PROJECT_ENVIRONMENT": str(venv), "PYTHONPYCACHEPREFIX": str(CACHE / "pycache")}  # fmt: skip
     env.pop("VIRTUAL_ENV", None)
     env.update({"CHROMIUM_EXECUTABLE": chromium()} if chromium() else {})
-    for command in [["sync"], ["pip", "install", "--python", str(venv / "bin" / "python"), *also]][
-        : 1 + bool(also)
-    ]:
-        done = subprocess.run(
-            [*UV, *command, "--quiet"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+    commands = [["sync"]]
+    if also:
+        commands.append(["pip", "install", "--python", str(venv / "bin" / "python"), *also])
+    for command in commands:
+        done = subprocess.run([*UV, *command, "--quiet"], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=600)  # fmt: skip
         assert done.returncode == 0, f"uv {command} failed in {project}:\n{done.stderr}"
     return venv / "bin" / "python", env
 

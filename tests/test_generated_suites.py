@@ -12,6 +12,7 @@ from bakes import (
     BUILD_ONLY,
     BUILD_ONLY_PYPROJECT_KEYS,
     DEFAULT,
+    DEFAULT_PYTHON,
     NOT_READ_BY_SUITES,
     OPTIONS,
     SUITE_OPTIONS,
@@ -61,7 +62,7 @@ def test_generated_suite_passes(suite, bakery, tmp_path):
 def test_without_a_browser_the_suite_says_in_one_line_what_did_not_run(default_project, tmp_path):
     project = copy_with(default_project, tmp_path / default_project.name, {})
     no_browser = {"CHROMIUM_EXECUTABLE": str(tmp_path / "no-chromium"), "CI": None}
-    run = run_suite(project, DEFAULT["python_version"], "-m", "ui", env=no_browser)
+    run = run_suite(project, DEFAULT_PYTHON, "-m", "ui", env=no_browser)
     assert run.returncode == 0, run.output[-3000:]
     assert run.named("skipped"), run.output[-3000:]
     assert not run.named("passed"), run.output[-3000:]

@@ -22,7 +22,7 @@ import pytest
 
 from production import ROOT, replica
 
-OIDC = (ROOT / "deploy" / "serve.py").read_text(encoding="utf-8").count("OIDC_ISSUER") > 0
+OIDC = "OIDC_ISSUER" in (ROOT / "deploy" / "sign_in_settings.py").read_text(encoding="utf-8")
 PASSWORD = secrets.token_urlsafe(16)
 SIGN_IN_VARIABLES = ("COOKIE_SECRET", "PANEL_COOKIE_SECRET", "PANEL_BASIC_AUTH", "OIDC_ISSUER")
 
