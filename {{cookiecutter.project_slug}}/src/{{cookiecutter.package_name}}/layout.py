@@ -59,6 +59,5 @@ def signed_in_user(user: str) -> pn.pane.HTML:
         stylesheets=["a { color: inherit; }"],
         styles={"color": "white"},
         align="center",
-        sizing_mode="fixed",
         width=280,
     )
