@@ -18,6 +18,10 @@ tests build), and measures:
 - --sessions users clicking --clicks times at once: no click lost, no row in the
   wrong session.
 
+With --paced it measures instead how many people one process holds: N users arrive
+spread over their first think time, then each clicks (adding rows, clearing at ten)
+and thinks 1-3 s, for --seconds; N grows until the click p95 passes 250 ms.
+
 It prints a table with a column per app, then one JSON line per app. It is a
 benchmark, not a test: it reports figures and leaves judging them to people
 (docs/performance.md). An --entry app needs the same two buttons and "Enter a
@@ -56,6 +60,7 @@ TABLE = [
     ("clicks_lost", "clicks lost", "{:.0f}"),
     ("cross_session_rows", "rows shown in the wrong session", "{:.0f}"),
 ]
+PACED_TABLE = [("paced_users_p95_under_250ms", "users, click p95 under 250 ms (paced)", "{:.0f}")]
 
 
 # -- Inside the project's virtualenv: serve one app and measure it --------------------------
@@ -187,13 +192,66 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     return results
 
 
+def paced(entry: Path, seconds: float, limit_ms: float = 250) -> dict:
+    """People-paced load, growing: the largest number of users whose click p95 < limit_ms."""
+    import random
+    import threading
+
+    from client import Session
+    from support import serve
+
+    def shown(session: Session) -> int:
+        return sum(getattr(model, "title", None) == ROW for model in session.models())
+
+    def person(url: str, stop: float, latencies: list[float]) -> None:
+        time.sleep(random.uniform(0, 3))  # arrivals spread
+        session, rows = Session(url, timeout=120), 0
+        try:
+            while time.monotonic() < stop:
+                label, rows = (CLEAR, 0) if rows == 10 else (ADD, rows + 1)
+                started = time.perf_counter()
+                session.click(label)
+                if session.wait_for(lambda s, n=rows: shown(s) == n, 60):
+                    latencies.append((time.perf_counter() - started) * 1000)
+                else:
+                    latencies.append(float("inf"))  # lost or later than a minute
+                time.sleep(random.uniform(1, 3))  # thinking
+        finally:
+            session.close()
+
+    flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
+    results: dict = {"entry": str(entry), "paced": [], "paced_users_p95_under_250ms": 0}
+    with serve(entry, *flags) as server:
+        for users in (10, 25, 50, 75, 100, 125, 150, 200, 250, 300):
+            latencies: list[float] = []
+            stop = time.monotonic() + 3 + seconds
+            people = [threading.Thread(target=person, args=(server.url, stop, latencies))
+                      for _ in range(users)]  # fmt: skip
+            for thread in people:
+                thread.start()
+            for thread in people:
+                thread.join()
+            ordered = sorted(latencies)
+            p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("inf")
+            results["paced"].append({"users": users, "click_ms_p95": p95, "clicks": len(ordered)})
+            print(
+                f"{users} users: click p95 {p95:.0f} ms over {len(ordered)} clicks", file=sys.stderr
+            )
+            if p95 >= limit_ms:
+                break
+            results["paced_users_p95_under_250ms"] = users
+            time.sleep(3)  # let the closed sessions go
+    return results
+
+
 # -- Outside: bake (or take) the project, run the measuring in its virtualenv ----------------
 def report(all_results: list[dict]) -> str:
     """The table, a column per app, then one JSON line per app."""
     width = max(len(label) for _, label, _ in TABLE)
     names = [Path(results["entry"]).name for results in all_results]
     lines = [f"{'':<{width}}  " + "  ".join(f"{name:>14}" for name in names)]
-    for key, label, fmt in TABLE:
+    table = PACED_TABLE if "paced" in all_results[0] else TABLE
+    for key, label, fmt in table:
         cells = "  ".join(f"{fmt.format(results[key]):>14}" for results in all_results)
         lines.append(f"{label:<{width}}  {cells}")
     return "\n".join([*lines, *(json.dumps(results, sort_keys=True) for results in all_results)])
@@ -207,8 +265,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--clicks", type=int, default=20, help="clicks per session (20)")
     parser.add_argument("--rows", type=int, default=300, help="rows for the large page (300)")
     parser.add_argument("--settle", type=float, default=12, help="seconds for Panel's gc (12)")
+    parser.add_argument("--paced", action="store_true", help="people-paced users per process")
+    parser.add_argument("--seconds", type=float, default=30, help="per step of --paced (30)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
     args = parser.parse_args(argv)
+    if args.measure and args.paced:
+        print(json.dumps(paced(args.measure, args.seconds)))
+        return []
     if args.measure:
         print(json.dumps(measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)))
         return []
@@ -232,6 +295,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         for entry in [project / "app.py", *args.entry]:
             load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks)]
             load += ["--rows", str(args.rows), "--settle", str(args.settle)]
+            load += ["--paced", "--seconds", str(args.seconds)] if args.paced else []
             command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
             done = subprocess.run(
                 command,
