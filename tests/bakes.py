@@ -27,7 +27,7 @@ NOT_READ_BY_SUITES = frozenset(
      "Dockerfile", ".dockerignore", "compose.yaml",
      "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/service.yaml",
      "deploy/kubernetes/ingress.yaml", "deploy/serve.py", "deploy/sign_in_settings.py",
-     "deploy/nginx/nginx.conf", "docs/deploying.md"}
+     "deploy/metrics.py", "deploy/nginx/nginx.conf", "docs/deploying.md"}
 )  # fmt: skip
 BUILD_ONLY = ("LICENSE", "README.md")  # read by the build (metadata), not by a test
 BUILD_ONLY_PYPROJECT_KEYS = ("license", "license-files", "classifiers")
@@ -107,7 +107,8 @@ def expected_files(answers: dict[str, str], package: str = DEFAULT_PACKAGE) -> s
     files |= {"LICENSE"} if answers["license"] != "Proprietary" else set()
     if docker:
         files |= {"Dockerfile", ".dockerignore", "compose.yaml", "docs/deploying.md"}
-        files |= {"deploy/serve.py", "deploy/sign_in_settings.py", "deploy/nginx/nginx.conf"}
+        files |= {"deploy/serve.py", "deploy/sign_in_settings.py", "deploy/metrics.py",
+                  "deploy/nginx/nginx.conf"}  # fmt: skip
         files |= {f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress")}
     return files
 

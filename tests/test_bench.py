@@ -45,3 +45,16 @@ def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(
         0,
         2,
     )
+
+
+@pytest.mark.slow
+def test_the_metrics_benchmark_compares_metrics_on_and_off(default_project, tmp_path):
+    project = copy_with(default_project, tmp_path / default_project.name, {})
+    command = [sys.executable, str(ROOT / "benchmarks" / "metrics_cost.py"), str(project),
+               "--rounds", "1", "--sessions", "2", "--clicks", "3"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    off, on, ratio = done.stdout.splitlines()[-3:]
+    assert off.startswith("cpu ms per click, metrics off: ")
+    assert on.startswith("cpu ms per click, metrics on: ")
+    assert float(ratio.removeprefix("on / off: ")) > 0

@@ -40,8 +40,9 @@ def evidence(bakery, tmp_path, test_file: str, edits=None, **answers):
 
 PASSES = [  # (in_project test file, answers): every test in it passes
     ("test_serve_py.py", {}), ("test_drain.py", {}), ("test_faults.py", {}), ("test_memory.py", {}),
-    ("test_scale_out.py", {}), ("test_server_log.py", {}), ("test_idle_server.py", {}),
+    ("test_scale_out.py", {}), ("test_server_log.py", {}), ("test_idle_server.py", {}), ("test_metrics.py", {}),
     ("test_serve_py_sign_in.py", {"auth": "basic"}), ("test_serve_py_sign_in.py", {"auth": "oidc"}),
+    ("test_sign_out_at_provider.py", {"auth": "oidc"}),
 ]  # fmt: skip
 
 
@@ -66,6 +67,8 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
                                        "test_memory_stays_flat_and_closed_sessions_are_collected", "page objects of closed sessions still alive"),
     "sticky routing": ("test_scale_out.py", {NGINX: [("    hash $panel_route consistent;\n", "")]},
                        "test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows", "was created on ['first', 'second']"),
+    "session counting": ("test_metrics.py", {"deploy/metrics.py": [("    pn.state.on_session_created(session_started)\n", "")]},
+                         "test_the_metrics_follow_sessions_as_they_open_click_and_close", "panel_sessions_created_total"),
     "panel_fixes.py's call": ("test_idle_server.py", {"app.py": [("\nstart_busy_cleanup_on_the_event_loop()", "\n")]},
                               "test_the_server_does_no_work_between_clicks", "with nobody clicking"),
 }  # fmt: skip

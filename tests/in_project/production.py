@@ -74,6 +74,7 @@ class Replica:
     port: int
     process: subprocess.Popen
     log: IO[bytes]
+    metrics_port: int
 
     @property
     def url(self) -> str:
@@ -89,6 +90,15 @@ class Replica:
         except OSError:
             return 0, {}
 
+    def metrics(self) -> dict[str, float]:
+        """What Prometheus would scrape: unlabelled samples by name (histograms' _count, _sum)."""
+        from prometheus_client.parser import text_string_to_metric_families
+
+        url = f"http://127.0.0.1:{self.metrics_port}/metrics"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            families = text_string_to_metric_families(response.read().decode())
+            return {s.name: s.value for f in families for s in f.samples if not s.labels}
+
     def output(self) -> str:
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
@@ -97,13 +107,14 @@ class Replica:
 @contextmanager
 def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
     """deploy/serve.py on a free port, with these environment settings, until the block ends."""
-    port = free_port()
-    env = {**os.environ, "ADDRESS": "127.0.0.1", "PORT": str(port), **settings}
+    port, metrics_port = free_port(), free_port()
+    env = {**os.environ, "ADDRESS": "127.0.0.1", "PORT": str(port), "METRICS_PORT": str(metrics_port),
+           **settings}  # fmt: skip
     env["ALLOWED_ORIGINS"] = ",".join([f"127.0.0.1:{port}", *origins])
     with tempfile.TemporaryFile() as log:
         command = [sys.executable, str(ROOT / "deploy" / "serve.py")]
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
-        running = Replica(port, process, log)
+        running = Replica(port, process, log, metrics_port)
         try:
             deadline = time.monotonic() + 60
             while not responds(f"http://127.0.0.1:{port}/liveness"):

@@ -13,6 +13,8 @@ Settings come only from the environment (so no secret is ever written into a fil
     WEBSOCKET_MAX_MESSAGE_BYTES   default 1048576: a larger message closes its connection
     SESSION_TOKEN_EXPIRATION_S    default 300: a page's token must open its websocket by then
     COOKIE_SECRET                 signs cookies (with sign-in required: sign_in_settings.py)
+    METRICS_PORT                  default 9090: Prometheus metrics at /metrics (metrics.py); off: none
+    LOG_FORMAT                    text (default) or json: one JSON object per line, for log shippers
 
 Each session lives in this process's memory, so a restart would drop every user on
 it. Instead, SIGTERM drains: /readiness turns 503 and new page requests get a
@@ -34,6 +36,8 @@ import sys
 import time
 from pathlib import Path
 
+import metrics
+import panel as pn
 import sign_in_settings  # this app's sign-in, if it has one
 from bokeh.util.token import get_session_id
 from panel.io.server import get_server
@@ -150,6 +154,28 @@ class RejectedClientMessages(logging.Filter):
         return True
 
 
+class JsonLines(logging.Formatter):
+    """LOG_FORMAT=json: one object per line, with the session id on session events."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": self.formatTime(record), "level": record.levelname,
+                 "logger": record.name, "message": record.getMessage()}  # fmt: skip
+        if session_id := getattr(record, "session_id", None):
+            entry["session_id"] = session_id
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry)
+
+
+def log_sessions() -> None:
+    """One line as each session starts and as the server frees it."""
+    logger = logging.getLogger("deploy.sessions")
+    for event, register in (("started", pn.state.on_session_created),
+                            ("ended", pn.state.on_session_destroyed)):  # fmt: skip
+        register(lambda context, event=event: logger.info(
+            "session %s %s", event, context.id, extra={"session_id": context.id}))  # fmt: skip
+
+
 def rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -161,6 +187,10 @@ def log(message: str) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if os.environ.get("LOG_FORMAT", "text") == "json":
+        logging.getLogger().handlers[0].setFormatter(JsonLines())
+    elif os.environ.get("LOG_FORMAT", "text") != "text":
+        sys.exit("LOG_FORMAT is text or json")
     origins = os.environ.get("ALLOWED_ORIGINS", "")
     if not origins.strip():
         sys.exit("set ALLOWED_ORIGINS to the host names users type, e.g. app.example.com")
@@ -169,10 +199,13 @@ def main() -> None:
     for name in ("bokeh.server.protocol_handler", "bokeh.server.views.ws"):
         logging.getLogger(name).addFilter(RejectedClientMessages())
     drain = Drain(setting("DRAIN_SECONDS", 300), setting("MAX_RSS_MB", 0) or None)
+    address = os.environ.get("ADDRESS") or "0.0.0.0"
+    sign_in = sign_in_settings.from_environment()
+    log_sessions()
     server = drain.server = get_server(
         {APP.stem: str(APP)},
         port=setting("PORT", 5006),
-        address=os.environ.get("ADDRESS") or "0.0.0.0",
+        address=address,
         websocket_origin=[origin.strip() for origin in origins.split(",") if origin.strip()],
         liveness=True,
         warm=True,  # run app.py once now, so pn.cache is filled before the first user
@@ -181,9 +214,11 @@ def main() -> None:
         check_unused_sessions_milliseconds=setting("CHECK_UNUSED_SESSIONS_MS", 10_000),
         websocket_max_message_size=setting("WEBSOCKET_MAX_MESSAGE_BYTES", 2**20),
         session_token_expiration=setting("SESSION_TOKEN_EXPIRATION_S", 300),
-        extra_patterns=[("/readiness", Readiness, {"drain": drain})],
-        **sign_in_settings.from_environment(),
+        extra_patterns=[("/readiness", Readiness, {"drain": drain}), *sign_in.pop("routes", [])],
+        **sign_in,
     )
+    if (metrics_port := os.environ.get("METRICS_PORT") or "9090") != "off":
+        metrics.serve(int(metrics_port), address, drain.connected, lambda: drain.draining)
     # Ahead of the app's own routes (tornado tries rules in order). Bokeh keeps its
     # tornado application in a private attribute; the drain test fails if that changes.
     server._tornado.default_router.rules.insert(0, Rule(NewSessionsWhileDraining(drain), Draining))
