@@ -192,7 +192,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     return results
 
 
-def paced(entry: Path, seconds: float, limit_ms: float = 250) -> dict:
+def paced(entry: Path, seconds: float, most: int, limit_ms: float = 250) -> dict:
     """People-paced load, growing: the largest number of users whose click p95 < limit_ms."""
     import random
     import threading
@@ -222,7 +222,7 @@ def paced(entry: Path, seconds: float, limit_ms: float = 250) -> dict:
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     results: dict = {"entry": str(entry), "paced": [], "paced_users_p95_under_250ms": 0}
     with serve(entry, *flags) as server:
-        for users in (10, 25, 50, 75, 100, 125, 150, 200, 250, 300):
+        for users in (n for n in (10, 25, 50, 75, 100, 125, 150, 200, 250, 300) if n <= most):
             latencies: list[float] = []
             stop = time.monotonic() + 3 + seconds
             people = [threading.Thread(target=person, args=(server.url, stop, latencies))
@@ -267,10 +267,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--settle", type=float, default=12, help="seconds for Panel's gc (12)")
     parser.add_argument("--paced", action="store_true", help="people-paced users per process")
     parser.add_argument("--seconds", type=float, default=30, help="per step of --paced (30)")
+    parser.add_argument("--most", type=int, default=300, help="users --paced tries at most (300)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
     args = parser.parse_args(argv)
     if args.measure and args.paced:
-        print(json.dumps(paced(args.measure, args.seconds)))
+        print(json.dumps(paced(args.measure, args.seconds, args.most)))
         return []
     if args.measure:
         print(json.dumps(measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)))
@@ -295,7 +296,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
         for entry in [project / "app.py", *args.entry]:
             load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks)]
             load += ["--rows", str(args.rows), "--settle", str(args.settle)]
-            load += ["--paced", "--seconds", str(args.seconds)] if args.paced else []
+            load += (
+                ["--paced", "--seconds", str(args.seconds), "--most", str(args.most)]
+                if args.paced
+                else []
+            )
             command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
             done = subprocess.run(
                 command,

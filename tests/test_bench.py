@@ -58,3 +58,16 @@ def test_the_metrics_benchmark_compares_metrics_on_and_off(default_project, tmp_
     assert off.startswith("cpu ms per click, metrics off: ")
     assert on.startswith("cpu ms per click, metrics on: ")
     assert float(ratio.removeprefix("on / off: ")) > 0
+
+
+@pytest.mark.slow
+def test_the_paced_benchmark_reports_users_per_process(default_project, tmp_path):
+    project = copy_with(default_project, tmp_path / default_project.name, {})
+    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), str(project),
+               "--paced", "--seconds", "3", "--most", "10"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    _, line, figures = done.stdout.splitlines()[-3:]
+    assert line.startswith("users, click p95 under 250 ms (paced)")
+    [step] = json.loads(figures)["paced"]
+    assert (step["users"], step["clicks"] >= 10) == (10, True), step
