@@ -56,7 +56,7 @@ def test_evidence_passes(bakery, tmp_path, test_file, answers):
     assert not run.named("skipped"), run.output[-2000:]
 
 
-CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, what it says)
+CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, what it says[, answers])
     "drain on SIGTERM": ("test_drain.py", {SERVE: [('    loop.add_signal_handler(signal.SIGTERM, drain.start, "SIGTERM")\n', "")]},
                          "test_a_stopped_replica_keeps_its_users_and_sends_new_ones_elsewhere", "clicks lost on the stopped replica"),
     "nginx's rate limit": ("test_faults.py", {NGINX: [("        limit_req zone=new_sessions burst=20 nodelay;\n", "")]},
@@ -69,6 +69,10 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
                        "test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows", "was created on ['first', 'second']"),
     "session counting": ("test_metrics.py", {"deploy/metrics.py": [("    pn.state.on_session_created(session_started)\n", "")]},
                          "test_the_metrics_follow_sessions_as_they_open_click_and_close", "panel_sessions_created_total"),
+    "JSON log lines": ("test_serve_py.py", {SERVE: [("        logging.getLogger().handlers[0].setFormatter(JsonLines())\n", "        pass\n")]},
+                       "test_log_format_json_writes_one_object_per_line_with_session_ids", "JSONDecodeError"),
+    "refusing signed-out cookies": ("test_sign_out_at_provider.py", {"deploy/sign_in_settings.py": [("    config.authorize_callback = config.authorize_callback or SignOut.not_signed_out\n", "")]},
+                                    "test_sign_out_ends_the_provider_session_and_returns_signed_out", "assert 200 == 403", {"auth": "oidc"}),
     "panel_fixes.py's call": ("test_idle_server.py", {"app.py": [("\nstart_busy_cleanup_on_the_event_loop()", "\n")]},
                               "test_the_server_does_no_work_between_clicks", "with nobody clicking"),
 }  # fmt: skip
@@ -76,8 +80,8 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
 
 @pytest.mark.parametrize("defence", CONTROLS)
 def test_without_it_the_evidence_fails(bakery, tmp_path, defence):
-    test_file, edits, must_fail, said = CONTROLS[defence]
-    run = evidence(bakery, tmp_path, test_file, edits)
+    test_file, edits, must_fail, said, *answers = CONTROLS[defence]
+    run = evidence(bakery, tmp_path, test_file, edits, **(answers[0] if answers else {}))
     assert must_fail in run.named("failed"), run.output[-3000:]
     assert said in run.output, run.output[-3000:]
     if defence == "pages freed with their session":  # at least the five pages of each wave stay

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import string
@@ -128,6 +129,36 @@ def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
+
+
+def first_status(url: str, cookies: dict[str, str] | None = None) -> tuple[int, str]:
+    """(status, Location) of GET `url` with these cookies, not following redirects."""
+
+    class NoRedirects(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as answer:
+        with answer:
+            return answer.code, answer.headers.get("Location", "")
+
+
+def oidc_settings(issuer: str, client_id: str) -> dict[str, str]:
+    """deploy/serve.py's sign-in settings in an auth=oidc bake, as an operator gives them."""
+    from cryptography.fernet import Fernet
+
+    return {
+        "OIDC_ISSUER": issuer,
+        "PANEL_OAUTH_KEY": client_id,
+        "PANEL_OAUTH_SECRET": secrets.token_urlsafe(16),
+        "PANEL_OAUTH_ENCRYPTION": Fernet.generate_key().decode(),
+        "COOKIE_SECRET": secrets.token_urlsafe(32),
+    }
 
 
 def wait_until(condition, seconds: float, step: float = 0.1) -> bool:

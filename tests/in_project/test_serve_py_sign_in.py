@@ -20,7 +20,7 @@ import urllib.request
 import psutil
 import pytest
 
-from production import ROOT, replica
+from production import ROOT, first_status, oidc_settings, replica
 
 OIDC = "OIDC_ISSUER" in (ROOT / "deploy" / "sign_in_settings.py").read_text(encoding="utf-8")
 PASSWORD = secrets.token_urlsafe(16)
@@ -30,33 +30,11 @@ SIGN_IN_VARIABLES = ("COOKIE_SECRET", "PANEL_COOKIE_SECRET", "PANEL_BASIC_AUTH",
 @pytest.fixture
 def settings(tmp_path, request) -> dict[str, str]:
     """Sign-in settings as an operator gives them: the environment."""
-    cookie_secret = secrets.token_urlsafe(32)
-    if not OIDC:
-        credentials = tmp_path / "credentials.json"
-        credentials.write_text(json.dumps({"alice": PASSWORD}), encoding="utf-8")
-        return {"PANEL_BASIC_AUTH": str(credentials), "COOKIE_SECRET": cookie_secret}
-    from cryptography.fernet import Fernet
-
-    return {
-        "OIDC_ISSUER": request.getfixturevalue("identity_provider"),
-        "PANEL_OAUTH_KEY": "serve-py-test",
-        "PANEL_OAUTH_SECRET": secrets.token_urlsafe(16),
-        "PANEL_OAUTH_ENCRYPTION": Fernet.generate_key().decode(),
-        "COOKIE_SECRET": cookie_secret,
-    }
-
-
-def first_status(url: str) -> tuple[int, str]:
-    class NoRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    try:
-        with urllib.request.build_opener(NoRedirects).open(url, timeout=10) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as answer:
-        with answer:
-            return answer.code, answer.headers.get("Location", "")
+    if OIDC:
+        return oidc_settings(request.getfixturevalue("identity_provider"), "serve-py-test")
+    credentials = tmp_path / "credentials.json"
+    credentials.write_text(json.dumps({"alice": PASSWORD}), encoding="utf-8")
+    return {"PANEL_BASIC_AUTH": str(credentials), "COOKIE_SECRET": secrets.token_urlsafe(32)}
 
 
 @pytest.mark.parametrize("left_out", ["COOKIE_SECRET", "PANEL_BASIC_AUTH|PANEL_OAUTH_KEY"])

@@ -187,10 +187,11 @@ def log(message: str) -> None:
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    if os.environ.get("LOG_FORMAT", "text") == "json":
-        logging.getLogger().handlers[0].setFormatter(JsonLines())
-    elif os.environ.get("LOG_FORMAT", "text") != "text":
+    log_format = os.environ.get("LOG_FORMAT") or "text"
+    if log_format not in ("text", "json"):
         sys.exit("LOG_FORMAT is text or json")
+    if log_format == "json":
+        logging.getLogger().handlers[0].setFormatter(JsonLines())
     origins = os.environ.get("ALLOWED_ORIGINS", "")
     if not origins.strip():
         sys.exit("set ALLOWED_ORIGINS to the host names users type, e.g. app.example.com")
