@@ -18,6 +18,12 @@ tests build), and measures:
 - --sessions users clicking --clicks times at once: no click lost, no row in the
   wrong session.
 
+With --costs it measures instead what one user costs, in --rounds that alternate the
+apps (this machine is noisy): server CPU per new session (a page GET, which makes the
+session and runs the app's script) and per click at each of --at rows, each minus the
+server's own CPU while nobody clicks, measured just before; with an --entry it prints
+app.py's figures as ratios to the first entry's.
+
 With --paced it measures instead how many people one process holds: N users arrive
 spread over --seconds/2, then each clicks (adding rows, clearing at ten) and thinks
 1-3 s; clicks are timed for --seconds once all have arrived. N grows until the
@@ -44,6 +50,7 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 ROW, ADD, CLEAR = "Enter a number", "Add new row", "Clear all rows"
+NO_BUSY_LOOP = str(ROOT / "benchmarks" / "no_busy_loop.py")  # `panel serve --setup`
 TABLE = [
     ("session_create_ms_p50", "session creation p50 (ms)", "{:.1f}"),
     ("session_create_ms_p95", "session creation p95 (ms)", "{:.1f}"),
@@ -65,6 +72,75 @@ PACED_TABLE = [("paced_users_p95_under_250ms", "users, click p95 under 250 ms (p
 
 
 # -- Inside the project's virtualenv: serve one app and measure it --------------------------
+def own_cpu_ms(cpu_seconds, work) -> float:
+    """Server CPU ms that `work()` costs: minus what the server spends on its own (Panel
+    1.10's busy loop can burn a core in an idle process), measured just before."""
+    before, start = cpu_seconds(), time.monotonic()
+    time.sleep(1)
+    idle_per_second = (cpu_seconds() - before) / (time.monotonic() - start)
+    before, start = cpu_seconds(), time.monotonic()
+    work()
+    return (cpu_seconds() - before - idle_per_second * (time.monotonic() - start)) * 1000
+
+
+def shown_rows(session) -> int:
+    return sum(getattr(model, "title", None) == ROW for model in session.models())
+
+
+def click(session, label: str, then_rows: int, timeout: float = 120) -> None:
+    session.click(label)
+    if not session.wait_for(lambda s: shown_rows(s) == then_rows, timeout=timeout):
+        raise TimeoutError(f"{label!r} did not give {then_rows} rows")
+
+
+def cpu_ms_per_click(session, cpu_seconds, start_rows: int, clicks: int) -> float:
+    """Server CPU per "Add new row" on a page that has `start_rows` rows."""
+    click(session, CLEAR, 0)
+    for _ in range(start_rows):  # fill up, unmeasured
+        session.click(ADD)
+    session.wait_for(lambda s: shown_rows(s) == start_rows, timeout=300)
+    adding = [
+        lambda n=n: click(session, ADD, n) for n in range(start_rows + 1, start_rows + clicks + 1)
+    ]
+    return own_cpu_ms(cpu_seconds, lambda: [add() for add in adding]) / clicks
+
+
+def costs(entry: Path, clicks: int, gets: int, at: list[int]) -> dict:
+    """What one user costs the server: a new session (page GET), a click at each row count."""
+    import urllib.request
+
+    import psutil
+
+    from client import Session
+    from support import serve
+
+    def open_pages(count: int) -> None:
+        for _ in range(count):
+            with urllib.request.urlopen(server.url, timeout=60) as page:
+                page.read()
+
+    flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
+    with serve(entry, *flags, "--setup", NO_BUSY_LOOP) as server:
+        [process] = psutil.Process().children()  # the `panel serve` serve() started
+
+        def cpu_seconds() -> float:
+            times = process.cpu_times()
+            return times.user + times.system
+
+        session = Session(server.url, timeout=120)
+        open_pages(3)  # warm up: code loaded, caches filled, every path a click takes
+        click(session, ADD, 1)
+        click(session, CLEAR, 0)
+        results: dict = {"entry": str(entry), "costs": True}
+        results["get_ms"] = own_cpu_ms(cpu_seconds, lambda: open_pages(gets)) / gets
+        for count in at:
+            results[f"click_ms_at_{count}_rows"] = cpu_ms_per_click(
+                session, cpu_seconds, count, clicks
+            )
+        session.close()
+    return results
+
+
 def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -> dict:
     import psutil
 
@@ -81,24 +157,6 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     def cpu_seconds() -> float:
         times = served().cpu_times()
         return times.user + times.system
-
-    def row_count(session: Session) -> int:
-        return sum(getattr(model, "title", None) == ROW for model in session.models())
-
-    def click(session: Session, label: str, then_rows: int) -> None:
-        session.click(label)
-        if not session.wait_for(lambda s: row_count(s) == then_rows, timeout=60):
-            raise TimeoutError(f"{label!r} did not give {then_rows} rows")
-
-    def cpu_ms_per_click(session: Session, start_rows: int) -> float:
-        click(session, CLEAR, 0)
-        for _ in range(start_rows):  # fill up, unmeasured
-            session.click(ADD)
-        session.wait_for(lambda s: row_count(s) == start_rows, timeout=120)
-        before = cpu_seconds()
-        for n in range(clicks):
-            click(session, ADD, start_rows + n + 1)
-        return (cpu_seconds() - before) * 1000 / clicks
 
     def rss_once_culled() -> float:
         """Memory once the server has discarded every closed session (and, after
@@ -121,29 +179,36 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     # Closed sessions are freed after a second (fine for this client, which opens its
     # websocket right after the page; browsers need longer).
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
-    with serve(entry, *flags, "--rest-session-info") as server:
-        results: dict = {"entry": str(entry), "sessions": sessions, "clicks": clicks, "rows": rows}
+    results: dict = {"entry": str(entry), "sessions": sessions, "clicks": clicks, "rows": rows}
+    with serve(entry, *flags) as server:  # one click, then nobody: what the server does alone
+        lone = Session(server.url)
+        click(lone, ADD, 1)
+        time.sleep(1)
+        before = cpu_seconds()
+        time.sleep(2)
+        results["idle_server_cpu_percent"] = (cpu_seconds() - before) * 100 / 2
+        lone.close()
+    # The rest without Panel 1.10's busy loop, as a browser's first events avoid it: with
+    # it, one core would be busy all along and clicks would compete with it.
+    with serve(entry, *flags, "--rest-session-info", "--setup", NO_BUSY_LOOP) as server:
         # Warm up: the first session loads code and fills caches, and its clicks take
         # every path a click takes; then let it be culled.
         warm = Session(server.url)
-        cpu_ms_per_click(warm, 0)
+        cpu_ms_per_click(warm, cpu_seconds, 0, clicks)
         warm.close()
         baseline = rss_once_culled()
 
         # One session alone; then the same clicks with one idle neighbour, counting
         # what it receives (the clicks, plus the clear before them).
         active = Session(server.url)
-        results["cpu_ms_per_click_0_rows"] = cpu_ms_per_click(active, 0)
+        results["cpu_ms_per_click_0_rows"] = cpu_ms_per_click(active, cpu_seconds, 0, clicks)
         idle = Session(server.url)
         idle.roundtrip()
         pushes = idle.pushes
-        cpu_ms_per_click(active, 0)
+        cpu_ms_per_click(active, cpu_seconds, 0, clicks)
         idle.roundtrip()
         results["msgs_to_idle_session_per_click"] = (idle.pushes - pushes) / (clicks + 1)
-        before = cpu_seconds()
-        time.sleep(2)  # nobody clicking: what the server does on its own
-        results["idle_server_cpu_percent"] = (cpu_seconds() - before) * 100 / 2
-        results["cpu_ms_per_click_many_rows"] = cpu_ms_per_click(active, rows)
+        results["cpu_ms_per_click_many_rows"] = cpu_ms_per_click(active, cpu_seconds, rows, clicks)
         click(active, CLEAR, 0)
 
         # Many sessions, opened one after another: creation time, memory per session.
@@ -156,7 +221,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         results["session_create_ms_p95"] = sorted(times)[int(0.95 * (len(times) - 1))]
         peak = rss_mb()
         results["rss_mb_per_session"] = (peak - baseline) / sessions
-        with_idle = cpu_ms_per_click(active, 0)
+        with_idle = cpu_ms_per_click(active, cpu_seconds, 0, clicks)
         results["idle_sessions_cpu_ratio"] = with_idle / results["cpu_ms_per_click_0_rows"]
 
         def user(session: Session) -> tuple[int, list[float]]:
@@ -164,10 +229,10 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
             for n in range(clicks):
                 started = time.perf_counter()
                 session.click(ADD)
-                session.wait_for(lambda s, n=n: row_count(s) >= n + 1, timeout=120)
+                session.wait_for(lambda s, n=n: shown_rows(s) >= n + 1, timeout=120)
                 latencies.append((time.perf_counter() - started) * 1000)
             session.roundtrip(timeout=120)  # a swamped server answers late
-            return row_count(session), latencies
+            return shown_rows(session), latencies
 
         started = time.perf_counter()
         with ThreadPoolExecutor(sessions) as pool:  # everyone clicks at once
@@ -201,9 +266,6 @@ def paced(entry: Path, seconds: float, most: int, limit_ms: float = 250) -> dict
     from client import Session
     from support import serve
 
-    def shown(session: Session) -> int:
-        return sum(getattr(model, "title", None) == ROW for model in session.models())
-
     def person(url: str, arrived: float, stop: float, latencies: list[float]) -> None:
         time.sleep(random.uniform(0, arrived - time.monotonic()))  # arrivals spread
         session, rows = Session(url, timeout=120), 0
@@ -212,7 +274,7 @@ def paced(entry: Path, seconds: float, most: int, limit_ms: float = 250) -> dict
                 label, rows = (CLEAR, 0) if rows == 10 else (ADD, rows + 1)
                 started = time.perf_counter()
                 session.click(label)
-                seen = session.wait_for(lambda s, n=rows: shown(s) == n, 60)
+                seen = session.wait_for(lambda s, n=rows: shown_rows(s) == n, 60)
                 if time.monotonic() > arrived:  # steady state: everyone is here
                     latencies.append((time.perf_counter() - started) * 1000 if seen else 1e9)
                 time.sleep(random.uniform(1, 3))  # thinking
@@ -221,7 +283,7 @@ def paced(entry: Path, seconds: float, most: int, limit_ms: float = 250) -> dict
 
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     results: dict = {"entry": str(entry), "paced": [], "paced_users_p95_under_250ms": 0}
-    with serve(entry, *flags) as server:
+    with serve(entry, *flags, "--setup", NO_BUSY_LOOP) as server:
         for users in (n for n in (10, 25, 50, 75, 100, 125, 150, 200, 250, 300) if n <= most):
             latencies: list[float] = []
             arrived = time.monotonic() + seconds / 2
@@ -258,24 +320,63 @@ def report(all_results: list[dict]) -> str:
     return "\n".join([*lines, *(json.dumps(results, sort_keys=True) for results in all_results)])
 
 
+def costs_report(rounds: list[list[dict]]) -> str:
+    """Medians over rounds, a column per app, and app.py's ratio to the first entry."""
+    names = [Path(results["entry"]).name for results in rounds[0]]
+    keys = [key for key in rounds[0][0] if key.endswith("_ms") or key.startswith("click_ms")]
+    medians = [{key: statistics.median(r[i][key] for r in rounds) for key in keys}
+               for i in range(len(names))]  # fmt: skip
+    header = f"{'server CPU (ms), median of ' + str(len(rounds)) + ' rounds':<44}"
+    lines = [
+        header + "".join(f"{name:>20}" for name in names) + ("   ratio" if len(names) > 1 else "")
+    ]
+    for key in keys:
+        label = (
+            "per new session (page GET)"
+            if key == "get_ms"
+            else "per click at " + key.split("_")[3] + " rows"
+        )
+        cells = "".join(f"{m[key]:>20.1f}" for m in medians)
+        ratio = f"{medians[0][key] / medians[1][key]:>7.2f}x" if len(names) > 1 else ""
+        lines.append(f"{label:<44}{cells}{ratio}")
+    return "\n".join(
+        [*lines, json.dumps({"rounds": rounds, "medians": dict(zip(names, medians, strict=True))})]
+    )
+
+
 def main(argv: list[str] | None = None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("project", nargs="?", type=Path, help="a baked project (default: bake one)")
     parser.add_argument("--entry", type=Path, action="append", default=[], help="another app")
+    parser.add_argument(
+        "--template",
+        default="bootstrap",
+        help="ui_template to bake, and the --entry apps' PANEL_TEMPLATE",
+    )
     parser.add_argument("--sessions", type=int, default=50, help="concurrent sessions (50)")
     parser.add_argument("--clicks", type=int, default=20, help="clicks per session (20)")
     parser.add_argument("--rows", type=int, default=300, help="rows for the large page (300)")
     parser.add_argument("--settle", type=float, default=12, help="seconds for Panel's gc (12)")
+    parser.add_argument("--costs", action="store_true", help="server CPU per new session and click")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of --costs (3)")
+    parser.add_argument("--gets", type=int, default=20, help="page GETs per round of --costs (20)")
+    parser.add_argument(
+        "--at", default="0,100,300", help="row counts --costs clicks at (0,100,300)"
+    )
     parser.add_argument("--paced", action="store_true", help="people-paced users per process")
     parser.add_argument("--seconds", type=float, default=30, help="per step of --paced (30)")
     parser.add_argument("--most", type=int, default=300, help="users --paced tries at most (300)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
     args = parser.parse_args(argv)
-    if args.measure and args.paced:
-        print(json.dumps(paced(args.measure, args.seconds, args.most)))
-        return []
+    at = [int(count) for count in args.at.split(",")]
     if args.measure:
-        print(json.dumps(measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)))
+        if args.costs:
+            results = costs(args.measure, args.clicks, args.gets, at)
+        elif args.paced:
+            results = paced(args.measure, args.seconds, args.most)
+        else:
+            results = measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)
+        print(json.dumps(results))
         return []
 
     sys.path.insert(0, str(ROOT / "tests"))
@@ -286,35 +387,34 @@ def main(argv: list[str] | None = None) -> list[dict]:
     from suites import synced
 
     with tempfile.TemporaryDirectory() as tmp:
-        project = args.project or Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
+        project = args.project or Path(cookiecutter(
+            str(ROOT), no_input=True, output_dir=tmp, extra_context={"ui_template": args.template}
+        ))  # fmt: skip
         try:
             python, env = synced(project.resolve(), DEFAULT_PYTHON, "psutil")
         except pytest.skip.Exception as missing:
             raise SystemExit(str(missing)) from None
         # The project's tests/support.py, and the template's protocol client.
         env["PYTHONPATH"] = f"{project.resolve() / 'tests'}:{ROOT / 'tests' / 'in_project'}"
-        all_results = []
-        for entry in [project / "app.py", *args.entry]:
-            load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks)]
-            load += ["--rows", str(args.rows), "--settle", str(args.settle)]
-            load += (
-                ["--paced", "--seconds", str(args.seconds), "--most", str(args.most)]
-                if args.paced
-                else []
-            )
-            command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
-            done = subprocess.run(
-                command,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=3600,
-            )
-            if done.returncode:
-                raise SystemExit(f"measuring {entry} failed:\n{done.stdout}{done.stderr}")
-            all_results.append(json.loads(done.stdout.splitlines()[-1]))
-    print(report(all_results))
-    return all_results
+        env["PANEL_TEMPLATE"] = args.template  # for benchmarks/plain_panel_app.py
+        load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks), "--at", args.at]
+        load += ["--rows", str(args.rows), "--settle", str(args.settle), "--gets", str(args.gets)]
+        load += ["--seconds", str(args.seconds), "--most", str(args.most)]
+        load += ["--paced"] * args.paced + ["--costs"] * args.costs
+        rounds = []
+        for _ in range(args.rounds if args.costs else 1):
+            all_results = []
+            for entry in [project / "app.py", *args.entry]:
+                command = [str(python), __file__, "--measure", str(entry.resolve()), *load]
+                done = subprocess.run(
+                    command, env=env, capture_output=True, text=True, timeout=3600
+                )
+                if done.returncode:
+                    raise SystemExit(f"measuring {entry} failed:\n{done.stdout}{done.stderr}")
+                all_results.append(json.loads(done.stdout.splitlines()[-1]))
+            rounds.append(all_results)
+    print(costs_report(rounds) if args.costs else report(rounds[0]))
+    return rounds[-1]
 
 
 if __name__ == "__main__":

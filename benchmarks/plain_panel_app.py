@@ -5,11 +5,13 @@ with its own (process-wide) busy indicator, and no panel_fixes.py.
     python benchmarks/bench.py --entry benchmarks/plain_panel_app.py
 """
 
+import os
 import random
 
 import panel as pn
 
-pn.extension(sizing_mode="stretch_width", template="bootstrap")
+# bench.py --template sets it, to compare the same Panel template.
+pn.extension(sizing_mode="stretch_width", template=os.environ.get("PANEL_TEMPLATE", "bootstrap"))
 
 
 def add_row(event):

@@ -1,5 +1,5 @@
-"""benchmarks/bench.py measures and reports what it should, on small numbers. Judging
-the figures is for people (docs/performance.md); this checks the command works."""
+"""The benchmarks measure and report what they should, on small numbers. Judging the
+figures is for people (docs/performance.md); this checks the commands work."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import pytest
 from bakes import DEFAULT_PYTHON, ROOT
 from suites import copy_with, find_python
 
+pytestmark = pytest.mark.slow
+PLAIN = str(ROOT / "benchmarks" / "plain_panel_app.py")
 FIGURES = {
     "sessions", "session_create_ms_p50", "session_create_ms_p95", "rss_mb_per_session",
     "rss_mb_after_close", "cpu_ms_per_click_0_rows", "cpu_ms_per_click_many_rows",
@@ -20,20 +22,23 @@ FIGURES = {
 }  # fmt: skip
 
 
-@pytest.mark.slow
-def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(
-    default_project, tmp_path
-):
-    project = copy_with(default_project, tmp_path / default_project.name, {})  # it gets a uv.lock
-    python, origin = find_python(DEFAULT_PYTHON)
-    if python is None:
-        pytest.skip(origin)
-    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), str(project),
-               "--entry", str(ROOT / "benchmarks" / "plain_panel_app.py"),
-               "--sessions", "2", "--clicks", "2", "--rows", "5", "--settle", "0"]  # fmt: skip
+@pytest.fixture
+def project(default_project, tmp_path):
+    if find_python(DEFAULT_PYTHON)[0] is None:
+        pytest.skip(find_python(DEFAULT_PYTHON)[1])
+    return copy_with(default_project, tmp_path / default_project.name, {})  # it gets a uv.lock
+
+
+def run(script: str, project, *args: str) -> list[str]:
+    command = [sys.executable, str(ROOT / "benchmarks" / script), str(project), *args]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    *table, ours, plain = done.stdout.splitlines()
+    return done.stdout.splitlines()
+
+
+def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(project):
+    *table, ours, plain = run("bench.py", project, "--entry", PLAIN, "--sessions", "2",
+                              "--clicks", "2", "--rows", "5", "--settle", "0")  # fmt: skip
     assert table[0].split() == ["app.py", "plain_panel_app.py"]
     assert any(line.startswith("clicks lost") and line.split()[-2:] == ["0", "0"] for line in table)
     ours, plain = json.loads(ours), json.loads(plain)
@@ -41,33 +46,31 @@ def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(
     assert (ours["sessions"], ours["clicks_lost"], ours["cross_session_rows"]) == (2, 0, 0)
     # What the template fixes, seen side by side: the plain app's busy indicator is
     # process-wide (2 messages per click to every idle session), ours sends none.
-    assert (ours["msgs_to_idle_session_per_click"], plain["msgs_to_idle_session_per_click"]) == (
-        0,
-        2,
-    )
+    assert (ours["msgs_to_idle_session_per_click"], plain["msgs_to_idle_session_per_click"]) == (0, 2)  # fmt: skip
 
 
-@pytest.mark.slow
-def test_the_metrics_benchmark_compares_metrics_on_and_off(default_project, tmp_path):
-    project = copy_with(default_project, tmp_path / default_project.name, {})
-    command = [sys.executable, str(ROOT / "benchmarks" / "metrics_cost.py"), str(project),
-               "--rounds", "1", "--sessions", "2", "--clicks", "3"]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    off, on, ratio = done.stdout.splitlines()[-3:]
+def test_the_costs_benchmark_gives_a_session_start_and_clicks_as_ratios(project):
+    *table, figures = run("bench.py", project, "--entry", PLAIN, "--costs", "--rounds", "1",
+                          "--gets", "2", "--at", "0,3", "--clicks", "2")  # fmt: skip
+    assert table[0].split()[-3:] == ["app.py", "plain_panel_app.py", "ratio"]
+    labels = ["per new session (page GET)", "per click at 0 rows", "per click at 3 rows"]
+    assert [line[:44].strip() for line in table[1:]] == labels
+    medians = json.loads(figures)["medians"]
+    for app in ("app.py", "plain_panel_app.py"):  # idle CPU subtracted, so no busy loop counted
+        assert medians[app].keys() == {"get_ms", "click_ms_at_0_rows", "click_ms_at_3_rows"}
+        assert all(ms > 1 for ms in medians[app].values()), medians
+
+
+def test_the_metrics_benchmark_compares_metrics_on_and_off(project):
+    off, on, ratio = run("metrics_cost.py", project, "--rounds", "1", "--sessions", "2",
+                         "--clicks", "3")[-3:]  # fmt: skip
     assert off.startswith("cpu ms per click, metrics off: ")
     assert on.startswith("cpu ms per click, metrics on: ")
     assert float(ratio.removeprefix("on / off: ")) > 0
 
 
-@pytest.mark.slow
-def test_the_paced_benchmark_reports_users_per_process(default_project, tmp_path):
-    project = copy_with(default_project, tmp_path / default_project.name, {})
-    command = [sys.executable, str(ROOT / "benchmarks" / "bench.py"), str(project),
-               "--paced", "--seconds", "3", "--most", "10"]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
-    _, line, figures = done.stdout.splitlines()[-3:]
+def test_the_paced_benchmark_reports_users_per_process(project):
+    _, line, figures = run("bench.py", project, "--paced", "--seconds", "3", "--most", "10")[-3:]
     assert line.startswith("users, click p95 under 250 ms (paced)")
     [step] = json.loads(figures)["paced"]
     assert (step["users"], step["clicks"] >= 10) == (10, True), step
