@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +28,7 @@ def measure(metrics: str, sessions: int, clicks: int) -> float:
     """Inside the project's virtualenv: CPU ms per click, idle CPU subtracted."""
     import psutil
 
+    from bench import own_cpu_ms  # beside this file
     from production import click_and_see, replica
     from production import sessions as open_sessions
 
@@ -44,17 +44,16 @@ def measure(metrics: str, sessions: int, clicks: int) -> float:
         for user in users:  # warm up: every path a click takes
             assert click_and_see(user, ADD, 1)
             assert click_and_see(user, CLEAR, 0)
-        before, start = cpu(), time.monotonic()
-        time.sleep(2)
-        idle_per_second = (cpu() - before) / (time.monotonic() - start)
-        before, start = cpu(), time.monotonic()
-        for n in range(1, clicks + 1):
-            for user in users:
-                assert click_and_see(user, ADD, n), "a click was lost"
-        spent = cpu() - before - idle_per_second * (time.monotonic() - start)
+
+        def everyone_clicks() -> None:
+            for n in range(1, clicks + 1):
+                for user in users:
+                    assert click_and_see(user, ADD, n), "a click was lost"
+
+        spent_ms = own_cpu_ms(cpu, everyone_clicks)
         if metrics == "on":  # they were really on, and counted every click
             assert server.metrics()["panel_event_duration_seconds_count"] >= clicks * sessions
-        return spent * 1000 / (clicks * sessions)
+        return spent_ms / (clicks * sessions)
 
 
 def main() -> None:
