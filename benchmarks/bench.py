@@ -83,6 +83,19 @@ def own_cpu_ms(cpu_seconds, work) -> float:
     return (cpu_seconds() - before - idle_per_second * (time.monotonic() - start)) * 1000
 
 
+def served():
+    """The `panel serve` that support.serve() started: this process's one child."""
+    import psutil
+
+    [process] = psutil.Process().children()
+    return process
+
+
+def server_cpu_seconds() -> float:
+    times = served().cpu_times()
+    return times.user + times.system
+
+
 def shown_rows(session) -> int:
     return sum(getattr(model, "title", None) == ROW for model in session.models())
 
@@ -93,7 +106,7 @@ def click(session, label: str, then_rows: int, timeout: float = 120) -> None:
         raise TimeoutError(f"{label!r} did not give {then_rows} rows")
 
 
-def cpu_ms_per_click(session, cpu_seconds, start_rows: int, clicks: int) -> float:
+def cpu_ms_per_click(session, start_rows: int, clicks: int) -> float:
     """Server CPU per "Add new row" on a page that has `start_rows` rows."""
     click(session, CLEAR, 0)
     for _ in range(start_rows):  # fill up, unmeasured
@@ -102,14 +115,12 @@ def cpu_ms_per_click(session, cpu_seconds, start_rows: int, clicks: int) -> floa
     adding = [
         lambda n=n: click(session, ADD, n) for n in range(start_rows + 1, start_rows + clicks + 1)
     ]
-    return own_cpu_ms(cpu_seconds, lambda: [add() for add in adding]) / clicks
+    return own_cpu_ms(server_cpu_seconds, lambda: [add() for add in adding]) / clicks
 
 
 def costs(entry: Path, clicks: int, gets: int, at: list[int]) -> dict:
     """What one user costs the server: a new session (page GET), a click at each row count."""
     import urllib.request
-
-    import psutil
 
     from client import Session
     from support import serve
@@ -121,42 +132,24 @@ def costs(entry: Path, clicks: int, gets: int, at: list[int]) -> dict:
 
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     with serve(entry, *flags, "--setup", NO_BUSY_LOOP) as server:
-        [process] = psutil.Process().children()  # the `panel serve` serve() started
-
-        def cpu_seconds() -> float:
-            times = process.cpu_times()
-            return times.user + times.system
-
         session = Session(server.url, timeout=120)
         open_pages(3)  # warm up: code loaded, caches filled, every path a click takes
         click(session, ADD, 1)
         click(session, CLEAR, 0)
         results: dict = {"entry": str(entry), "costs": True}
-        results["get_ms"] = own_cpu_ms(cpu_seconds, lambda: open_pages(gets)) / gets
+        results["get_ms"] = own_cpu_ms(server_cpu_seconds, lambda: open_pages(gets)) / gets
         for count in at:
-            results[f"click_ms_at_{count}_rows"] = cpu_ms_per_click(
-                session, cpu_seconds, count, clicks
-            )
+            results[f"click_ms_at_{count}_rows"] = cpu_ms_per_click(session, count, clicks)
         session.close()
     return results
 
 
 def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -> dict:
-    import psutil
-
     from client import Session
     from support import serve
 
-    def served() -> psutil.Process:
-        [process] = psutil.Process().children()  # the `panel serve` serve() started
-        return process
-
     def rss_mb() -> float:
         return served().memory_info().rss / 2**20
-
-    def cpu_seconds() -> float:
-        times = served().cpu_times()
-        return times.user + times.system
 
     def rss_once_culled() -> float:
         """Memory once the server has discarded every closed session (and, after
@@ -184,9 +177,9 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         lone = Session(server.url)
         click(lone, ADD, 1)
         time.sleep(1)
-        before = cpu_seconds()
+        before = server_cpu_seconds()
         time.sleep(2)
-        results["idle_server_cpu_percent"] = (cpu_seconds() - before) * 100 / 2
+        results["idle_server_cpu_percent"] = (server_cpu_seconds() - before) * 100 / 2
         lone.close()
     # The rest without Panel 1.10's busy loop, as a browser's first events avoid it: with
     # it, one core would be busy all along and clicks would compete with it.
@@ -194,21 +187,21 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         # Warm up: the first session loads code and fills caches, and its clicks take
         # every path a click takes; then let it be culled.
         warm = Session(server.url)
-        cpu_ms_per_click(warm, cpu_seconds, 0, clicks)
+        cpu_ms_per_click(warm, 0, clicks)
         warm.close()
         baseline = rss_once_culled()
 
         # One session alone; then the same clicks with one idle neighbour, counting
         # what it receives (the clicks, plus the clear before them).
         active = Session(server.url)
-        results["cpu_ms_per_click_0_rows"] = cpu_ms_per_click(active, cpu_seconds, 0, clicks)
+        results["cpu_ms_per_click_0_rows"] = cpu_ms_per_click(active, 0, clicks)
         idle = Session(server.url)
         idle.roundtrip()
         pushes = idle.pushes
-        cpu_ms_per_click(active, cpu_seconds, 0, clicks)
+        cpu_ms_per_click(active, 0, clicks)
         idle.roundtrip()
         results["msgs_to_idle_session_per_click"] = (idle.pushes - pushes) / (clicks + 1)
-        results["cpu_ms_per_click_many_rows"] = cpu_ms_per_click(active, cpu_seconds, rows, clicks)
+        results["cpu_ms_per_click_many_rows"] = cpu_ms_per_click(active, rows, clicks)
         click(active, CLEAR, 0)
 
         # Many sessions, opened one after another: creation time, memory per session.
@@ -221,7 +214,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         results["session_create_ms_p95"] = sorted(times)[int(0.95 * (len(times) - 1))]
         peak = rss_mb()
         results["rss_mb_per_session"] = (peak - baseline) / sessions
-        with_idle = cpu_ms_per_click(active, cpu_seconds, 0, clicks)
+        with_idle = cpu_ms_per_click(active, 0, clicks)
         results["idle_sessions_cpu_ratio"] = with_idle / results["cpu_ms_per_click_0_rows"]
 
         def user(session: Session) -> tuple[int, list[float]]:
