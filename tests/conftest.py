@@ -98,7 +98,7 @@ def pytest_terminal_summary(terminalreporter, config):
     """Say what could not run here, and how to make it run."""
     lines = [f"python {v}: {find_python(v)[1]}" for v in OPTIONS["python_version"]]
     lines.append(
-        f"browser for the generated ui tests: {chromium() or 'none: apt-get install chromium'}"
+        f"browser for the generated ui tests: {chromium() or 'none: apt-get install chromium-headless-shell'}"
     )
     terminalreporter.section("interpreters and browser")
     for line in lines:

