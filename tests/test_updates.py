@@ -79,14 +79,10 @@ def template_v1(tmp_path_factory) -> Path:
     return released_template(tmp_path_factory.mktemp("released"))
 
 
-def copier_copy(template: Path, destination: Path, *data: str, check: bool = True):
+def copier_copy(template: Path, destination: Path, *data: str):
     """`copier copy` of tag v1 with these `--data` answers, defaults for the rest."""
     command = [BIN / "copier", "copy", "--trust", "--defaults", "--vcs-ref", "v1"]
     command += [f"--data={answer}" for answer in data]
-    if not check:
-        return subprocess.run(
-            [*command, template, destination], capture_output=True, text=True, timeout=300
-        )
     return run(*command, template, destination, cwd=destination.parent)
 
 
@@ -231,12 +227,12 @@ def test_copier_refuses_what_cookiecutter_refuses_with_the_same_message(
 ):
     # cookiecutter renders answers given on its command line, so REFUSED wraps
     # braces in raw blocks; copier takes them as typed.
+    # copier's CLI shows this ValueError as it is; its API, in this process, saves a
+    # second of interpreter start per case.
     typed = {key: re.sub(r"{% (end)?raw %}", "", value) for key, value in answers.items()}
-    done = copier_copy(
-        template_v1, tmp_path / "refused", *(f"{k}={v}" for k, v in typed.items()), check=False
-    )
-    assert done.returncode != 0
-    assert message in done.stderr, done.stderr[-2000:]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_copy(str(template_v1), tmp_path / "refused", data=typed, defaults=True,
+                 unsafe=True, vcs_ref="v1", quiet=True)  # fmt: skip
     assert not (tmp_path / "refused").exists()
 
 
