@@ -205,11 +205,11 @@ def refusal(context, question: str) -> str:
 
 # Files and folders an answer turns off: cookiecutter's post-generate hook removes
 # them, copier's `_exclude` leaves them out.
-def paths_turned_off(
-    ci: str, docker: str, pre_commit: str, license: str, auth: str, package: str
-) -> list[str]:
+def paths_turned_off(answers: Mapping[str, str]) -> list[str]:
+    """The paths these answers (the `cookiecutter` mapping, in either generator) turn off."""
+    auth, ci, docker, pre_commit = (answers[k] for k in ("auth", "ci", "docker", "pre_commit"))
     keep = {
-        f"src/{package}/access.py": auth == "oidc",
+        f"src/{answers['package_name']}/access.py": auth == "oidc",
         "tests/test_access.py": auth == "oidc",
         "tests/test_passwords.py": auth == "basic",
         "tests/test_sign_in.py": auth != "none",
@@ -223,7 +223,7 @@ def paths_turned_off(
         "docs": docker == "yes",  # docs/deploying.md
         ".pre-commit-config.yaml": pre_commit == "yes",
         "tests/test_pre_commit.py": pre_commit == "yes",
-        "LICENSE": license != "Proprietary",
+        "LICENSE": answers["license"] != "Proprietary",
     }
     return [path for path, kept in keep.items() if not kept]
 

@@ -13,11 +13,7 @@ from pathlib import Path
 PRE_COMMIT = "{{ cookiecutter.pre_commit }}" == "yes"
 SLUG = "{{ cookiecutter.project_slug }}"
 # What the answers turned off: answers.py's table, which copier's _exclude reads too.
-TURNED_OFF = json.loads(
-    r"""{{ paths_turned_off(cookiecutter.ci, cookiecutter.docker, cookiecutter.pre_commit,
-                            cookiecutter.license, cookiecutter.auth, cookiecutter.package_name)
-           | tojson }}"""
-)
+TURNED_OFF = json.loads(r"""{{ paths_turned_off(cookiecutter) | tojson }}""")
 
 
 def remove(path: Path) -> None:
