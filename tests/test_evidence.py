@@ -61,6 +61,8 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
                          "test_a_stopped_replica_keeps_its_users_and_sends_new_ones_elsewhere", "clicks lost on the stopped replica"),
     "nginx's rate limit": ("test_faults.py", {NGINX: [("        limit_req zone=new_sessions burst=20 nodelay;\n", "")]},
                            "test_a_burst_of_page_requests_is_refused_at_once_while_an_open_session_keeps_answering", " refused"),
+    "the disconnect notice": ("test_faults.py", {"app.py": [("    say_when_disconnected(pn.state.curdoc)\n", "")]},
+                              "test_a_browser_whose_replica_dies_says_to_reload_and_a_reload_works", "Connection to the server lost"),
     "the page's range check": ("test_faults.py", {ROWS: [(RANGE_CHECK, "        if False:")]},
                                "test_messages_no_widget_would_send_change_nothing_and_log_no_exception", "something changed"),
     "pages freed with their session": ("test_memory.py", {ROWS: KEEP_PAGES, "tests/test_memory.py": [("WAVES, SESSIONS, CLICKS = 10, 50, 3", "WAVES, SESSIONS, CLICKS = 2, 5, 1")]},

@@ -16,19 +16,17 @@ from {{ cookiecutter.package_name }}.access import (
 from {{ cookiecutter.package_name }}.layout import (
     TITLE,
     create_app,
+    say_when_disconnected,
 )
 from {{ cookiecutter.package_name }}.panel_fixes import (
     start_busy_cleanup_on_the_event_loop,
 )
 
-# If the server goes away (a crash, a replica replaced), the session's state goes
-# with it: say so, and that a reload starts afresh on a live server.
 # apply_signatures: Panel would rebuild every class's signature (for notebook
 # tab-completion) in each new session, about 4% of a session's start.
 pn.extension(
     sizing_mode="stretch_width",
     apply_signatures=False,
-    disconnect_notification="Connection to the server lost. Reload the page to start again.",
 {%- if cookiecutter.auth == "oidc" %}
     authorize_callback=authorize,  # who may enter: src/{{ cookiecutter.package_name }}/access.py
 {%- endif %}
@@ -41,3 +39,4 @@ if pn.state.curdoc is not None:
     # The template's title is HTML-escaped for its header; the browser tab's
     # title is escaped by Bokeh, so it gets the plain text.
     pn.state.curdoc.title = TITLE
+    say_when_disconnected(pn.state.curdoc)

@@ -10,11 +10,24 @@ import html
 from collections.abc import Sequence
 
 import panel as pn
+from bokeh.document import Document
+from bokeh.models import CustomJS
 
 from .pages import PAGES, Page
 
 TITLE = {{ cookiecutter.project_name | py_str }}
 DESCRIPTION = {{ cookiecutter.description | py_str }}
+DISCONNECTED = "Connection to the server lost. Reload the page to start again."
+# Run by the browser when the session's websocket closes: a banner, set as text.
+SHOW_NOTICE = """
+const notice = document.createElement("div")
+notice.setAttribute("role", "alert")
+notice.textContent = message
+notice.style.cssText = "position: fixed; top: 1rem; left: 50%; transform: translateX(-50%);"
+  + "z-index: 10000; padding: 0.75rem 1.25rem; border-radius: 0.25rem;"
+  + "background: #b00020; color: white; font: 1rem sans-serif"
+document.body.append(notice)
+"""
 
 
 def create_app(pages: Sequence[type[Page]] = PAGES) -> pn.template.BaseTemplate:
@@ -61,3 +74,13 @@ def signed_in_user(user: str) -> pn.pane.HTML:
         align="center",
         width=280,
     )
+
+
+def say_when_disconnected(doc: Document) -> None:
+    """If the server goes away (a crash, a replica replaced), the session's state goes
+    with it: the page says so, and that a reload starts afresh on a live server.
+
+    One small callback in the session's document. (Panel's `disconnect_notification`
+    builds a notification area in every session instead: a fifth of a session's start.)
+    """
+    doc.js_on_event("connection_lost", CustomJS(args={"message": DISCONNECTED}, code=SHOW_NOTICE))
