@@ -37,7 +37,7 @@ def pytest_xdist_auto_num_workers(config):
     """`-n auto`: three workers per two cores, as suite runs wait on servers and browsers
     part of the time (2 cores: 96% busy against 87% with two). With --slow, one per core:
     the slow evidence's time bounds (a click within 15 s during a burst) need the room."""
-    cores = len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return cores if config.getoption("--slow") else max(2, cores * 3 // 2)
 
 
