@@ -24,8 +24,9 @@ KEEP_PAGES = [("        self._limits = load_row_limits()", "        KEPT.append(
               ("class RowsPage(Page):", "KEPT = []\n\n\nclass RowsPage(Page):")]  # fmt: skip
 
 
-def evidence(bakery, tmp_path, test_file: str, edits=None, **answers):
-    """Run tests/in_project/`test_file` in a copy of the bake with these answers."""
+def evidence(bakery, tmp_path, test_file: str, edits=None, only: str = "", **answers):
+    """Run tests/in_project/`test_file` (its test `only`, if given) in a copy of the bake
+    with these answers."""
     project = bakery(DEFAULT | answers).project_path
     helpers = {
         f"tests/{p.name}": p for p in IN_PROJECT.glob("*.py") if not p.name.startswith("test_")
@@ -33,9 +34,8 @@ def evidence(bakery, tmp_path, test_file: str, edits=None, **answers):
     copy = copy_with(
         project, tmp_path / project.name, helpers | {f"tests/{test_file}": IN_PROJECT / test_file}
     )
-    return run_suite(
-        edit(copy, edits or {}), DEFAULT_PYTHON, f"tests/{test_file}", uv_with="psutil"
-    )
+    selected = f"tests/{test_file}" + (f"::{only}" if only else "")
+    return run_suite(edit(copy, edits or {}), DEFAULT_PYTHON, selected, uv_with="psutil")
 
 
 PASSES = [  # (in_project test file, answers): every test in it passes
@@ -65,7 +65,8 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
                               "test_a_browser_whose_replica_dies_says_to_reload_and_a_reload_works", "Connection to the server lost"),
     "the page's range check": ("test_faults.py", {ROWS: [(RANGE_CHECK, "        if False:")]},
                                "test_messages_no_widget_would_send_change_nothing_and_log_no_exception", "something changed"),
-    "pages freed with their session": ("test_memory.py", {ROWS: KEEP_PAGES, "tests/test_memory.py": [("WAVES, SESSIONS, CLICKS = 10, 50, 3", "WAVES, SESSIONS, CLICKS = 2, 5, 1")]},
+    "pages freed with their session": ("test_memory.py", {ROWS: KEEP_PAGES, "tests/test_memory.py": [("WAVES, SESSIONS, CLICKS = 10, 50, 3", "WAVES, SESSIONS, CLICKS = 2, 5, 1"),
+                                                                                                     ("COLLECTED_WITHIN = 30", "COLLECTED_WITHIN = 12")]},
                                        "test_memory_stays_flat_and_closed_sessions_are_collected", "page objects of closed sessions still alive"),
     "sticky routing": ("test_scale_out.py", {NGINX: [("    hash $panel_route consistent;\n", "")]},
                        "test_users_through_nginx_stay_on_one_process_and_keep_their_own_rows", "was created on ['first', 'second']"),
@@ -83,8 +84,8 @@ CONTROLS = {  # defence taken out: (test file, edits, the test that must fail, w
 @pytest.mark.parametrize("defence", CONTROLS)
 def test_without_it_the_evidence_fails(bakery, tmp_path, defence):
     test_file, edits, must_fail, said, *answers = CONTROLS[defence]
-    run = evidence(bakery, tmp_path, test_file, edits, **(answers[0] if answers else {}))
-    assert must_fail in run.named("failed"), run.output[-3000:]
+    run = evidence(bakery, tmp_path, test_file, edits, must_fail, **(answers[0] if answers else {}))
+    assert run.named("failed") == {must_fail}, run.output[-3000:]
     assert said in run.output, run.output[-3000:]
     if defence == "pages freed with their session":  # at least the five pages of each wave stay
         kept = re.search(r"still alive: \[(\d+), (\d+)\]", run.output)
