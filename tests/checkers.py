@@ -129,8 +129,25 @@ CHECKERS = {
 }
 
 
+RUFF_READS = ("pyproject.toml", ".gitignore")  # besides Python files: its config, its excludes
+ruff_found: dict[str, list[str]] = {}
+
+
 def ruff(project: Path) -> list[str]:
-    """`ruff check` and `ruff format --check` with the project's own config."""
+    """`ruff check` and `ruff format --check` with the project's own config, once per
+    distinct input: combinations that differ only in CI, Docker or license files give
+    ruff the same files."""
+    digest = hashlib.sha256()
+    for path in sorted(project.rglob("*")):
+        if path.suffix == ".py" or path.name in RUFF_READS:
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
+    key = digest.hexdigest()
+    if key not in ruff_found:
+        ruff_found[key] = _ruff(project)
+    return list(ruff_found[key])
+
+
+def _ruff(project: Path) -> list[str]:
     problems = []
     for command in (["check"], ["format", "--check"]):
         done = subprocess.run([sys.executable, "-m", "ruff", *command, "--no-cache", "--output-format", "json", "."],

@@ -34,6 +34,12 @@ def test_ruff_flags_lint_and_formatting(project):
     assert any("unformatted" in problem for problem in problems), problems
     (project / "src/panel_app/bad.py").unlink()
     assert checkers.ruff(project) == []
+    # Its findings are kept per input (checkers.RUFF_READS): a config change is an input.
+    pyproject = project / "pyproject.toml"
+    clean = pyproject.read_text(encoding="utf-8")
+    pyproject.write_text(clean.replace("line-length = 100", "line-length = 40"), encoding="utf-8")
+    assert any("unformatted" in problem for problem in checkers.ruff(project))
+    pyproject.write_text(clean, encoding="utf-8")
 
 
 def test_validate_pyproject_flags_an_invalid_name(project, tmp_path):
