@@ -22,7 +22,8 @@ With --costs it measures instead what one user costs, in --rounds that alternate
 apps (this machine is noisy): server CPU per new session (a page GET, which makes the
 session and runs the app's script) and per click at each of --at rows, each minus the
 server's own CPU while nobody clicks, measured just before; with an --entry it prints
-app.py's figures as ratios to the first entry's.
+app.py's figures as ratios to the first entry's. `--browser N` adds N sessions opened
+in Chromium (the page rendered, then closed) and --clicks clicks there, on an empty page.
 
 With --paced it measures instead how many people one process holds: N users arrive
 spread over --seconds/2, then each clicks (adding rows, clearing at ten) and thinks
@@ -84,10 +85,10 @@ def own_cpu_ms(cpu_seconds, work) -> float:
 
 
 def served():
-    """The `panel serve` that support.serve() started: this process's one child."""
+    """The `panel serve` that support.serve() started (Playwright's driver is a child too)."""
     import psutil
 
-    [process] = psutil.Process().children()
+    [process] = [child for child in psutil.Process().children() if "panel" in child.cmdline()]
     return process
 
 
@@ -118,7 +119,46 @@ def cpu_ms_per_click(session, start_rows: int, clicks: int) -> float:
     return own_cpu_ms(server_cpu_seconds, lambda: [add() for add in adding]) / clicks
 
 
-def costs(entry: Path, clicks: int, gets: int, at: list[int]) -> dict:
+def browser_costs(url: str, sessions: int, clicks: int) -> dict:
+    """Server CPU per session opened in Chromium ($CHROMIUM_EXECUTABLE, else Playwright's)
+    and per click there: what the websocket, the browser's own events and the page's
+    loading add to a plain GET."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_EXECUTABLE"), args=["--no-sandbox"]
+        )
+
+        def open_tab():
+            page = browser.new_context().new_page()
+            page.route(lambda u: urlsplit(u).hostname != "127.0.0.1", lambda r: r.fulfill(body=""))
+            page.goto(url)
+            page.get_by_role("button", name=ADD).wait_for()
+            page.wait_for_load_state("networkidle")  # what loads late counts too
+            return page
+
+        def clicking(page) -> None:
+            for count in range(1, clicks + 1):
+                page.get_by_role("button", name=ADD).click()
+                page.get_by_label(ROW).nth(count - 1).wait_for()
+
+        def opening() -> None:
+            for _ in range(sessions):
+                open_tab().context.close()
+
+        open_tab().context.close()  # warm up
+        results = {"browser_session_ms": own_cpu_ms(server_cpu_seconds, opening) / sessions}
+        page = open_tab()
+        clicked = own_cpu_ms(server_cpu_seconds, lambda: clicking(page))
+        results["browser_click_ms"] = clicked / clicks
+        browser.close()
+    return results
+
+
+def costs(entry: Path, clicks: int, gets: int, at: list[int], browser: int = 0) -> dict:
     """What one user costs the server: a new session (page GET), a click at each row count."""
     import urllib.request
 
@@ -141,6 +181,8 @@ def costs(entry: Path, clicks: int, gets: int, at: list[int]) -> dict:
         for count in at:
             results[f"click_ms_at_{count}_rows"] = cpu_ms_per_click(session, count, clicks)
         session.close()
+        if browser:
+            results |= browser_costs(server.url, browser, clicks)
     return results
 
 
@@ -317,6 +359,8 @@ def costs_report(rounds: list[list[dict]]) -> str:
     """Medians over rounds, a column per app, and app.py's ratio to the first entry."""
     names = [Path(results["entry"]).name for results in rounds[0]]
     keys = [key for key in rounds[0][0] if key.endswith("_ms") or key.startswith("click_ms")]
+    labels = {"get_ms": "per new session (page GET)", "browser_session_ms": "per new session (Chromium)",
+              "browser_click_ms": "per click at 0 rows (Chromium)"}  # fmt: skip
     medians = [{key: statistics.median(r[i][key] for r in rounds) for key in keys}
                for i in range(len(names))]  # fmt: skip
     header = f"{'server CPU (ms), median of ' + str(len(rounds)) + ' rounds':<44}"
@@ -324,11 +368,7 @@ def costs_report(rounds: list[list[dict]]) -> str:
         header + "".join(f"{name:>20}" for name in names) + ("   ratio" if len(names) > 1 else "")
     ]
     for key in keys:
-        label = (
-            "per new session (page GET)"
-            if key == "get_ms"
-            else "per click at " + key.split("_")[3] + " rows"
-        )
+        label = labels.get(key) or "per click at " + key.split("_")[3] + " rows"
         cells = "".join(f"{m[key]:>20.1f}" for m in medians)
         ratio = f"{medians[0][key] / medians[1][key]:>7.2f}x" if len(names) > 1 else ""
         lines.append(f"{label:<44}{cells}{ratio}")
@@ -354,6 +394,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--rounds", type=int, default=3, help="rounds of --costs (3)")
     parser.add_argument("--gets", type=int, default=20, help="page GETs per round of --costs (20)")
     parser.add_argument(
+        "--browser", type=int, default=0, help="Chromium sessions per round of --costs"
+    )
+    parser.add_argument(
         "--at", default="0,100,300", help="row counts --costs clicks at (0,100,300)"
     )
     parser.add_argument("--paced", action="store_true", help="people-paced users per process")
@@ -364,7 +407,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     at = [int(count) for count in args.at.split(",")]
     if args.measure:
         if args.costs:
-            results = costs(args.measure, args.clicks, args.gets, at)
+            results = costs(args.measure, args.clicks, args.gets, at, args.browser)
         elif args.paced:
             results = paced(args.measure, args.seconds, args.most)
         else:
@@ -392,6 +435,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         env["PANEL_TEMPLATE"] = args.template  # for benchmarks/plain_panel_app.py
         load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks), "--at", args.at]
         load += ["--rows", str(args.rows), "--settle", str(args.settle), "--gets", str(args.gets)]
+        load += ["--browser", str(args.browser)]
         load += ["--seconds", str(args.seconds), "--most", str(args.most)]
         load += ["--paced"] * args.paced + ["--costs"] * args.costs
         rounds = []

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bakes import DEFAULT_PYTHON, ROOT
-from suites import copy_with, find_python
+from suites import chromium, copy_with, find_python
 
 pytestmark = pytest.mark.slow
 PLAIN = str(ROOT / "benchmarks" / "plain_panel_app.py")
@@ -49,15 +49,20 @@ def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(projec
     assert (ours["msgs_to_idle_session_per_click"], plain["msgs_to_idle_session_per_click"]) == (0, 2)  # fmt: skip
 
 
+@pytest.mark.skipif(
+    chromium() is None, reason="no Chromium: apt-get install chromium-headless-shell"
+)
 def test_the_costs_benchmark_gives_a_session_start_and_clicks_as_ratios(project):
     *table, figures = run("bench.py", project, "--entry", PLAIN, "--costs", "--rounds", "1",
-                          "--gets", "2", "--at", "0,3", "--clicks", "2")  # fmt: skip
+                          "--gets", "2", "--at", "0,3", "--clicks", "2", "--browser", "1")  # fmt: skip
     assert table[0].split()[-3:] == ["app.py", "plain_panel_app.py", "ratio"]
-    labels = ["per new session (page GET)", "per click at 0 rows", "per click at 3 rows"]
+    labels = ["per new session (page GET)", "per click at 0 rows", "per click at 3 rows",
+              "per new session (Chromium)", "per click at 0 rows (Chromium)"]  # fmt: skip
     assert [line[:44].strip() for line in table[1:]] == labels
     medians = json.loads(figures)["medians"]
     for app in ("app.py", "plain_panel_app.py"):  # idle CPU subtracted, so no busy loop counted
-        assert medians[app].keys() == {"get_ms", "click_ms_at_0_rows", "click_ms_at_3_rows"}
+        assert medians[app].keys() == {"get_ms", "click_ms_at_0_rows", "click_ms_at_3_rows",
+                                       "browser_session_ms", "browser_click_ms"}  # fmt: skip
         assert all(ms > 1 for ms in medians[app].values()), medians
 
 
