@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import pytest
+
 UV = [sys.executable, "-m", "uv"]
 CACHE = Path(__file__).resolve().parents[1] / ".cache"
 # Bakes have no lock: resolve as of a fixed date, so every run installs the same versions
@@ -53,6 +55,11 @@ def chromium() -> str | None:
     return next((path for path in found if path and Path(path).exists()), None)
 
 
+needs_chromium = pytest.mark.skipif(
+    chromium() is None, reason="no Chromium: apt-get install chromium-headless-shell"
+)
+
+
 @dataclass
 class Run:
     """A finished suite run: pytest's exit code, its output, and test names by outcome."""
@@ -75,8 +82,6 @@ def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[s
     Returns the venv's Python and the environment to run it in. Skips without that Python."""
     python, where = find_python(python_version)
     if python is None:
-        import pytest
-
         pytest.skip(where)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     needs = [python, pyproject["project"]["dependencies"], pyproject.get("dependency-groups"), also]

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bakes import DEFAULT_PYTHON, ROOT
-from suites import chromium, copy_with, find_python
+from suites import copy_with, find_python, needs_chromium
 
 pytestmark = pytest.mark.slow
 PLAIN = str(ROOT / "benchmarks" / "plain_panel_app.py")
@@ -49,9 +49,7 @@ def test_the_benchmark_measures_a_baked_project_and_another_app_beside_it(projec
     assert (ours["msgs_to_idle_session_per_click"], plain["msgs_to_idle_session_per_click"]) == (0, 2)  # fmt: skip
 
 
-@pytest.mark.skipif(
-    chromium() is None, reason="no Chromium: apt-get install chromium-headless-shell"
-)
+@needs_chromium
 def test_the_costs_benchmark_gives_a_session_start_and_clicks_as_ratios(project):
     *table, figures = run("bench.py", project, "--entry", PLAIN, "--costs", "--rounds", "1",
                           "--gets", "2", "--at", "0,3", "--clicks", "2", "--browser", "1")  # fmt: skip

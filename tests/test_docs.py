@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from bakes import DEFAULT_PYTHON, OPTIONS, ROOT
-from suites import chromium, copy_with, run_suite
+from suites import copy_with, needs_chromium, run_suite
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 GUIDE = ROOT / "docs" / "migrating-from-streamlit.md"
@@ -31,7 +31,7 @@ def test_the_readme_shows_a_screenshot_of_each_ui_template(ui_template):
 
 
 @pytest.mark.slow  # a bake, a sync, a server and a browser, for pictures checked above
-@pytest.mark.skipif(chromium() is None, reason="no Chromium (set CHROMIUM_EXECUTABLE)")
+@needs_chromium
 def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
     command = [sys.executable, str(ROOT / "docs" / "make_screenshots.py"), "vanilla"]
     result = subprocess.run(

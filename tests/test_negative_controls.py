@@ -7,11 +7,8 @@ module (Python imports it once per process), a class attribute, a default argume
 import pytest
 
 from bakes import DEFAULT, DEFAULT_PACKAGE, DEFAULT_PYTHON, bake
-from suites import chromium, copy_with, run_suite
+from suites import copy_with, needs_chromium, run_suite
 
-needs_chromium = pytest.mark.skipif(
-    chromium() is None, reason="no Chromium: apt-get install chromium-headless-shell"
-)
 SRC = f"src/{DEFAULT_PACKAGE}"
 PAGE, LAYOUT = f"{SRC}/pages/rows.py", f"{SRC}/layout.py"
 OWN_ROWS = "        self.rows = pn.Column()"
