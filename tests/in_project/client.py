@@ -89,19 +89,6 @@ class Session:
 
         self._run(click())
 
-    def set_value(self, model: Model, value: object) -> None:
-        """Type `value` into a widget of this session: the change goes to the server."""
-
-        async def type_() -> None:
-            typed = []
-            self.document.on_change(typed.append)
-            model.value = value
-            self.document.remove_on_change(typed.append)
-            if typed:  # nothing to send if it held that value already
-                await self._send(typed)
-
-        self._run(type_())
-
     def roundtrip(self, timeout: float = SETTLE_SECONDS) -> None:
         """Ask the server something and wait: all it pushed before has then arrived."""
         self._run(self._request("SERVER-INFO-REQ"), timeout)
