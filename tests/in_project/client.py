@@ -164,8 +164,7 @@ class Session:
         self._socket = WebSocketClientConnectionWrapper(socket)
         self._reader = asyncio.ensure_future(self._read())
         await self._greeted.wait()  # the server reads messages only after its ACK
-        (await self._request("PULL-DOC-REQ")).push_to_document(self.document)
-        self.document.models.flush_synced()  # the server knows them all: send ids only
+        await self._request("PULL-DOC-REQ")  # _read loads the reply, in order
         # BokehJS reports a rendered document; Panel marks the session ready only then.
         await self._send([MessageSentEvent(self.document, "bokeh_event", DocumentReady())])
 
@@ -187,12 +186,17 @@ class Session:
             if message.msgtype == "ACK":
                 self._greeted.set()
             elif "reqid" in message.header:  # a reply, unless nobody waits for it any more
+                if message.msgtype == "PULL-DOC-REPLY":
+                    message.push_to_document(self.document)
+                    self.document.models.flush_synced()  # the server knows them all: ids only
                 reply = self._replies.pop(message.header["reqid"], None)
                 if reply is not None and not reply.done():
                     reply.set_result(message)
             else:
                 self.pushes += 1
-                if message.msgtype == "PATCH-DOC":
+                # A change pushed before the document arrived is in the document
+                # (a process-wide busy indicator pushes to sessions still connecting).
+                if message.msgtype == "PATCH-DOC" and self.document.roots:
                     message.apply_to_document(self.document, self)
                     self.document.models.flush_synced()
                     self._changed.set()
