@@ -62,17 +62,24 @@ needs_chromium = pytest.mark.skipif(
 
 @dataclass
 class Run:
-    """A finished suite run: pytest's exit code, its output, and test names by outcome."""
+    """A finished suite run: pytest's exit code, its output, and each test's outcome and report."""
 
     returncode: int
     output: str
     outcomes: dict[str, str]  # "tests/test_ui.py::test_x[chromium]": passed, failed, skipped
+    reports: dict[str, str]  # the same names: what a failure or error said (junit's text)
 
     def named(self, outcome: str) -> set[str]:
         """Test function names (no file, no parameters) with this outcome."""
-        return {
-            name.split("::")[-1].split("[")[0] for name, o in self.outcomes.items() if o == outcome
-        }
+        return {_function(name) for name, o in self.outcomes.items() if o == outcome}
+
+    def said(self, function: str) -> str:
+        """What the failures and errors of this test function reported."""
+        return "\n".join(text for name, text in self.reports.items() if _function(name) == function)
+
+
+def _function(name: str) -> str:
+    return name.split("::")[-1].split("[")[0]
 
 
 def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[str, str]]:
@@ -124,15 +131,17 @@ def run_suite(
     done = subprocess.run(
         command, cwd=project, env=env, capture_output=True, text=True, timeout=1200
     )
-    outcomes = {}
+    outcomes, reports = {}, {}
     if (project / ".junit.xml").exists():
         for case in ET.parse(project / ".junit.xml").iter("testcase"):
             name = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
-            kinds = {child.tag for child in case} & {"failure", "error", "skipped"}
+            found = [child for child in case if child.tag in ("failure", "error", "skipped")]
+            kinds = {child.tag for child in found}
             outcomes[name] = {"failure": "failed", "error": "failed", "skipped": "skipped"}.get(
                 min(kinds, default=""), "passed"
             )
-    return Run(done.returncode, done.stdout + done.stderr, outcomes)
+            reports[name] = "\n".join(f"{c.get('message', '')}\n{c.text or ''}" for c in found)
+    return Run(done.returncode, done.stdout + done.stderr, outcomes, reports)
 
 
 def copy_with(project: Path, copy: Path, edits: dict) -> Path:

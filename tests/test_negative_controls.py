@@ -1,5 +1,7 @@
 """Each check the generated project carries is seen to fail: its suite runs on a copy
-with one defence taken out, and exactly the tests guarding it must fail.
+with a defence taken out, and exactly the tests guarding it must fail, each saying why.
+Defences whose tests differ come out together in one copy (a suite run costs 10-20 s);
+what each failing test reports ties its failure to its own defence.
 
 The classic Panel bug is state kept where every session shares it: in an imported
 module (Python imports it once per process), a class attribute, a default argument."""
@@ -28,8 +30,8 @@ QUICK_FAIL = ("expect.set_options(timeout=15_000)", "expect.set_options(timeout=
 
 
 def broken(bakery, tmp_path, edits, *pytest_args, **answers):
-    """The suite run (or the `pytest_args` part) of a default bake with these edits; a
-    browser assertion gives up sooner (a failure here is expected, and waits its timeout)."""
+    """The suite run (or the `pytest_args` part) of a bake with these edits; a browser
+    assertion gives up sooner (a failure here is expected, and waits its timeout)."""
     edits = edits | {"tests/conftest.py": [QUICK_FAIL, *edits.get("tests/conftest.py", [])]}
     project = bakery(DEFAULT | answers).project_path
     return run_suite(
@@ -37,26 +39,55 @@ def broken(bakery, tmp_path, edits, *pytest_args, **answers):
     )
 
 
-ROWS_TEST = "tests/test_session_isolation.py::test_rows_added_and_edited_in_one_session_stay_in_that_session"
+ISOLATION, SIGN_IN = "tests/test_session_isolation.py", "tests/test_sign_in.py"
+ROWS_TEST = f"{ISOLATION}::test_rows_added_and_edited_in_one_session_stay_in_that_session"
 GUARD_TEST = "tests/test_namespace_guard.py::test_package_modules_hold_no_state_after_import"
-LEAKY_RUNS = [  # the browser sees the leak signed in or not; the guard names it however written
-    ("imported module", "none", (ROWS_TEST, GUARD_TEST)), ("imported module", "basic", (ROWS_TEST,)),
-    ("imported module", "oidc", (ROWS_TEST,)), ("class attribute", "none", (GUARD_TEST,)),
-    ("default argument", "none", (GUARD_TEST,)),
-]  # fmt: skip
+RELOAD_TEST = f"{ISOLATION}::test_a_reload_starts_a_new_session"
+USER_TEST = f"{SIGN_IN}::test_a_user_name_is_shown_as_text"
+ROWS_LEAK, GUARD_SAYS = "to_have_count", "Every session would share these"
+UNESCAPED_USER = {LAYOUT: [("{html.escape(user)}", "{user}")]}
+EVERYONE_IN = {
+    f"{SRC}/access.py": [('may use the app."""\n', 'may use the app."""\n    return True\n')]
+}
+ACCESS_TESTS = (
+    "test_an_email_domain_rule_lets_in_only_that_domain",
+    "test_a_group_rule_lets_in_only_members",
+    "test_a_user_the_rules_refuse_gets_panels_error_page",
+)
+CONTROLS = {  # what is taken out: (answers, edits, {test that must fail: what its report says})
+    "state in an imported module, a header spinner that ignores the pages": ({}, LEAKS["imported module"] | {
+        LAYOUT: [("value=pn.bind(lambda *busy: any(busy), *[view.param.busy for view in views]),", "value=False,")]},
+        {ROWS_TEST: ROWS_LEAK, GUARD_TEST: GUARD_SAYS,
+         "tests/test_layout.py::test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only": "(True, False)"}),
+    "state in a class attribute": ({}, LEAKS["class attribute"], {GUARD_TEST: GUARD_SAYS}),
+    "state in a default argument": ({}, LEAKS["default argument"], {GUARD_TEST: GUARD_SAYS}),
+    "a warning the served app logs": (
+        {}, {"app.py": [("\ncreate_app().servable()\n", '\ncreate_app().servable()\n__import__("warnings").warn("noisy", UserWarning, stacklevel=1)\n')]},
+        {RELOAD_TEST: "UserWarning: noisy"}),
+    "a process-wide busy indicator": ({}, {LAYOUT: [("busy_indicator=None,", "")]},
+        {f"{ISOLATION}::test_a_click_sends_nothing_to_other_sessions": "len(idle.received) == before"}),
+    "a failing request on the page": (
+        {}, {LAYOUT: [('main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],', "main=[pn.pane.HTML('<img src=\"missing.png\">'), main],")]},
+        {RELOAD_TEST: "missing.png"}),
+    "basic: state in an imported module, a user name shown as HTML": (
+        {"auth": "basic"}, LEAKS["imported module"] | UNESCAPED_USER, {ROWS_TEST: ROWS_LEAK, USER_TEST: "signed-in-user"}),
+    "basic: a server without sign-in": ({"auth": "basic"}, {"tests/conftest.py": [("serve(APP, env=sign_in_settings)", "serve(APP)")]},
+        {f"{SIGN_IN}::{test}": "assert" for test in ("test_an_anonymous_visitor_is_sent_to_sign_in",
+         "test_a_made_up_sign_in_cookie_is_refused", "test_a_websocket_without_the_sign_in_cookie_is_refused")}),
+    "oidc: state in an imported module, a user name shown as HTML, an access rule that lets everyone in": (
+        {"auth": "oidc"}, LEAKS["imported module"] | UNESCAPED_USER | EVERYONE_IN,
+        {ROWS_TEST: ROWS_LEAK, USER_TEST: "signed-in-user", **{f"tests/test_access.py::{test}": "assert" for test in ACCESS_TESTS}}),
+}  # fmt: skip
 
 
 @needs_chromium
-@pytest.mark.parametrize(
-    ("leak", "auth", "tests"), LEAKY_RUNS, ids=[f"{leak}-{auth}" for leak, auth, _ in LEAKY_RUNS]
-)
-def test_a_leaky_app_fails_the_isolation_tests_signed_in_or_not(
-    bakery, tmp_path, leak, auth, tests
-):
-    run = broken(bakery, tmp_path, LEAKS[leak], *tests, auth=auth)
-    assert run.named("failed") == {test.split("::")[1] for test in tests}, run.output[-4000:]
-    if GUARD_TEST in tests:
-        assert "Every session would share these" in run.output
+@pytest.mark.parametrize("taken_out", CONTROLS)
+def test_the_suite_catches(bakery, tmp_path, taken_out):
+    answers, edits, must_fail = CONTROLS[taken_out]
+    run = broken(bakery, tmp_path, edits, *must_fail, **answers)
+    assert run.named("failed") == {test.split("::")[1] for test in must_fail}, run.output[-4000:]
+    for test, said in must_fail.items():
+        assert said in run.said(test.split("::")[1]), f"{test} failed, but not saying {said!r}"
 
 
 # Text that runs as script if it is ever inserted into the page as HTML.
@@ -83,45 +114,3 @@ def test_hostile_project_text_is_shown_as_text_and_caught_without_escaping(
     )
     assert run.named("failed") == {"test_the_project_name_and_description_are_shown_as_text"}
     assert "project text ran as script" in run.output, run.output[-3000:]
-
-
-SIGN_IN = "tests/test_sign_in.py"
-CONTROLS = {  # what is broken: (edits, the tests it runs, the tests that must fail, a line they say[, answers])
-    "a warning the served app logs": (
-        {"app.py": [("\ncreate_app().servable()\n", '\ncreate_app().servable()\n__import__("warnings").warn("noisy", UserWarning, stacklevel=1)\n')]},
-        "tests/test_session_isolation.py::test_a_reload_starts_a_new_session",
-        {"test_a_reload_starts_a_new_session"}, "UserWarning: noisy"),
-    "a process-wide busy indicator": (
-        {LAYOUT: [("busy_indicator=None,", "")]},
-        "tests/test_session_isolation.py::test_a_click_sends_nothing_to_other_sessions",
-        {"test_a_click_sends_nothing_to_other_sessions"}, "assert"),
-    "a failing request on the page": (
-        {LAYOUT: [('main=[pn.pane.HTML(f"<p>{html.escape(DESCRIPTION)}</p>"), main],', "main=[pn.pane.HTML('<img src=\"missing.png\">'), main],")]},
-        "tests/test_session_isolation.py::test_a_reload_starts_a_new_session",
-        {"test_a_reload_starts_a_new_session"}, "missing.png"),
-    "a spinner that ignores the pages": (
-        {LAYOUT: [("value=pn.bind(lambda *busy: any(busy), *[view.param.busy for view in views]),", "value=False,")]},
-        "tests/test_layout.py", {"test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only"}, "assert"),
-    **{f"a user name shown as HTML ({auth})": (
-        {LAYOUT: [("{html.escape(user)}", "{user}")]}, SIGN_IN + "::test_a_user_name_is_shown_as_text",
-        {"test_a_user_name_is_shown_as_text"}, "assert", {"auth": auth})
-       for auth in ("basic", "oidc")},
-    "a server without sign-in": (
-        {"tests/conftest.py": [("serve(APP, env=sign_in_settings)", "serve(APP)")]}, (SIGN_IN, "-m", "not ui"),
-        {"test_an_anonymous_visitor_is_sent_to_sign_in", "test_a_made_up_sign_in_cookie_is_refused",
-         "test_a_websocket_without_the_sign_in_cookie_is_refused"}, "assert", {"auth": "basic"}),
-    "an access rule that lets everyone in": (
-        {f"{SRC}/access.py": [('may use the app."""\n', 'may use the app."""\n    return True\n')]},
-        "tests/test_access.py", {"test_an_email_domain_rule_lets_in_only_that_domain", "test_a_group_rule_lets_in_only_members",
-                                 "test_a_user_the_rules_refuse_gets_panels_error_page"}, "assert", {"auth": "oidc"}),
-}  # fmt: skip
-
-
-@needs_chromium
-@pytest.mark.parametrize("broken_part", CONTROLS)
-def test_the_suite_catches(bakery, tmp_path, broken_part):
-    edits, tests, must_fail, said, *answers = CONTROLS[broken_part]
-    tests = (tests,) if isinstance(tests, str) else tests
-    run = broken(bakery, tmp_path, edits, *tests, **(answers[0] if answers else {}))
-    assert run.named("failed") == must_fail, run.output[-4000:]
-    assert said.lower() in run.output.lower()
