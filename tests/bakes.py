@@ -21,7 +21,15 @@ DEFAULT_PYTHON = DEFAULT["python_version"]
 # share one suite run; the others only add or change files in NOT_READ_BY_SUITES (and
 # pyproject metadata only a build reads). tests/test_generated_suites.py checks both
 # claims: the files differ only there, and every run goes without those files.
-SUITE_OPTIONS = ("python_version", "ui_template", "auth", "pre_commit")
+SUITE_OPTIONS = ("python_version", "ui_template", "auth")
+# pre_commit=no takes away only what yes adds for its own test: these files and the
+# pre-commit dev dependency (checked there too). Its suite is the yes suite less that
+# test, so the full matrix runs every suite at yes, and at no only the covering few.
+LESS_A_TEST = (
+    "pre_commit",
+    "yes",
+    frozenset({".pre-commit-config.yaml", "tests/test_pre_commit.py"}),
+)
 NOT_READ_BY_SUITES = frozenset(
     {".github/workflows/ci.yml", ".github/dependabot.yml", ".gitlab-ci.yml", "renovate.json",
      "Dockerfile", ".dockerignore", "compose.yaml",
@@ -76,8 +84,17 @@ def selected_combinations(config) -> list[dict[str, str]]:
     return all_combinations() if full else covering_combinations()
 
 
-def suite_key(answers: dict[str, str]) -> str:
-    return "-".join(answers[option] for option in SUITE_OPTIONS)
+def suite_runs(config) -> dict[str, dict[str, str]]:
+    """The combinations whose suites run, by suite: the covering few; with `--matrix=full`,
+    every combination with LESS_A_TEST's test, and the covering few at each of its choices."""
+    option, with_test, _ = LESS_A_TEST
+    runs = covering_combinations()
+    if config.getoption("--matrix") == "full":
+        runs += [c | {option: with_test} for c in all_combinations()]
+        runs += [
+            c | {option: choice} for c in covering_combinations() for choice in OPTIONS[option]
+        ]
+    return {"-".join(c[o] for o in (*SUITE_OPTIONS, option)): c for c in reversed(runs)}
 
 
 def expected_files(answers: dict[str, str], package: str = DEFAULT_PACKAGE) -> set[str]:

@@ -19,7 +19,7 @@ from bakes import (
     covering_combinations,
     pairwise_combinations,
     selected_combinations,
-    suite_key,
+    suite_runs,
 )
 from suites import chromium, find_python
 
@@ -62,8 +62,8 @@ def pytest_generate_tests(metafunc):
         full = metafunc.config.getoption("--matrix") == "full"
         compared = covering + [c for c in pairwise_combinations() if full and c not in covering]
         metafunc.parametrize("compared", compared, ids=[combination_id(c) for c in compared])
-    if "suite" in metafunc.fixturenames:  # one combination per distinct suite: its first
-        suites = {suite_key(c): c for c in reversed(combinations)}
+    if "suite" in metafunc.fixturenames:
+        suites = suite_runs(metafunc.config)
         metafunc.parametrize("suite", [suites[key] for key in sorted(suites)], ids=sorted(suites))
 
 

@@ -3,6 +3,7 @@
 Which combinations share a suite run is declared in bakes.SUITE_OPTIONS: the options
 outside it only touch files in NOT_READ_BY_SUITES (and build metadata), which the test
 below checks, and every run goes without those files, which proves no test needs them.
+LESS_A_TEST's other choice only takes its test away, which the test below checks too.
 """
 
 import math
@@ -14,6 +15,7 @@ from bakes import (
     BUILD_ONLY_PYPROJECT_KEYS,
     DEFAULT,
     DEFAULT_PYTHON,
+    LESS_A_TEST,
     NOT_READ_BY_SUITES,
     OPTIONS,
     ROOT,
@@ -46,6 +48,8 @@ def test_suite_options_are_exactly_the_options_that_change_what_suites_read(bake
         read = [as_suites_read(bakery(DEFAULT | {option: c}).project_path) for c in choices[1:]]
         changes = [sorted(k for k in view.keys() | default.keys() if view.get(k) != default.get(k))
                    for view in read]  # fmt: skip
+        if option == LESS_A_TEST[0]:
+            continue  # the test below
         if option in SUITE_OPTIONS:
             assert all(changes), f"{option}: a choice changes no file a suite reads; undeclare it"
         else:
@@ -53,6 +57,21 @@ def test_suite_options_are_exactly_the_options_that_change_what_suites_read(bake
                 f"{option} changes {changes}: if no generated test reads them, add them to "
                 f"NOT_READ_BY_SUITES; if one does, add {option} to SUITE_OPTIONS"
             )
+
+
+def test_the_other_pre_commit_choice_only_takes_away_its_test(bakery):
+    option, with_test, files = LESS_A_TEST
+    assert DEFAULT[option] == with_test
+    [without] = [c for c in OPTIONS[option] if c != with_test]
+    full = as_suites_read(bakery(DEFAULT).project_path)
+    less = as_suites_read(bakery(DEFAULT | {option: without}).project_path)
+    dev = full["pyproject.toml"]["dependency-groups"]["dev"]
+    assert [d for d in dev if d.startswith("pre-commit")], dev
+    full["pyproject.toml"]["dependency-groups"]["dev"] = [
+        d for d in dev if not d.startswith("pre-commit")
+    ]
+    assert files <= full.keys()
+    assert {name: read for name, read in full.items() if name not in files} == less
 
 
 def test_generated_suite_passes(suite, bakery, tmp_path):
