@@ -37,23 +37,17 @@ def run(*command: str | Path) -> list[str]:
     return (done.stdout + done.stderr).splitlines() if done.returncode else []
 
 
-@cache
-def by_content(path: Path, checker: str) -> tuple[str, ...]:
-    return tuple(CHECKERS[checker](path))
-
-
 def check(checker: str, path: Path) -> list[str]:
     """CHECKERS[checker] on this file, once per distinct content."""
-    copy = (
-        Path(tempfile.gettempdir())
-        / "checked"
-        / hashlib.sha256(path.read_bytes()).hexdigest()
-        / path.name
-    )
-    if not copy.exists():
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, copy)
-    return list(by_content(copy, checker))
+    return list(_check(checker, path.name, path.read_bytes()))
+
+
+@cache
+def _check(checker: str, name: str, content: bytes) -> tuple[str, ...]:
+    copy = Path(tempfile.gettempdir()) / "checked" / hashlib.sha256(content).hexdigest() / name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_bytes(content)
+    return tuple(CHECKERS[checker](copy))
 
 
 def validate_pyproject(path: Path) -> list[str]:

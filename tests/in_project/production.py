@@ -20,7 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -55,17 +55,8 @@ def click_and_see(session: Session, label: str, then_rows: int, seconds: float =
 @contextmanager
 def sessions() -> Iterator[Callable[..., Session]]:
     """Open sessions with the function this yields; all are closed when the block ends."""
-    opened: list[Session] = []
-
-    def open_session(url: str, **options) -> Session:
-        opened.append(Session(url, **options))
-        return opened[-1]
-
-    try:
-        yield open_session
-    finally:
-        for session in opened:
-            session.close()
+    with ExitStack() as opened:
+        yield lambda url, **options: opened.enter_context(closing(Session(url, **options)))
 
 
 @dataclass
