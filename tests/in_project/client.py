@@ -1,7 +1,7 @@
 """The template's protocol-level client for its evidence: `Session` drives one session
 of a served app over its websocket the way BokehJS does, without a browser, so hundreds
 can run at once (scale-out, drain, faults, memory, the idle server). Generated projects
-test through the browser instead; this is copied in beside the evidence (tests/suites.py)."""
+test through the browser instead; this is copied in beside the evidence (tests/test_evidence.py)."""
 
 from __future__ import annotations
 

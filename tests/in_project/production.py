@@ -1,7 +1,7 @@
 """Helpers for the template's tests of a baked project's deploy files: its production
 server (deploy/serve.py) and its nginx config, run for real on 127.0.0.1.
 
-Copied into the project's tests/ with the tests that use it (generated_suites.py).
+Copied into the project's tests/ with the tests that use it (tests/test_evidence.py).
 """
 
 from __future__ import annotations

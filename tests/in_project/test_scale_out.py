@@ -5,7 +5,7 @@ exactly their 20 rows, every session must have lived on exactly one process
 (the page request and the websocket reached the same one: sticky routing), and
 both processes must have served sessions. Needs nginx (Debian: apt-get install
 nginx). Runs inside a baked default project (tests/in_project/, see
-generated_suites.py), with its tests/support.py.
+tests/test_evidence.py), with its tests/support.py.
 """
 
 from __future__ import annotations
