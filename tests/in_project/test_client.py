@@ -5,6 +5,7 @@ reference app's process-wide busy indicator does that on every click); applied t
 empty document, it would end the session's reader. Runs inside a baked project."""
 
 from client import Session
+from production import sessions
 from support import serve
 
 APP = """\
@@ -26,14 +27,8 @@ def ticks(session: Session) -> int:
 def test_sessions_opened_while_the_server_pushes_load_and_follow_the_changes(tmp_path):
     app = tmp_path / "ticking.py"
     app.write_text(APP, encoding="utf-8")
-    with serve(app) as server:
-        opened = []
-        try:
-            for _ in range(SESSIONS):
-                opened.append(Session(server.url))
-            for session in opened:
-                seen = ticks(session)
-                assert session.wait_for(lambda s, seen=seen: ticks(s) > seen + 10), "stopped"
-        finally:
-            for session in opened:
-                session.close()
+    with serve(app) as server, sessions() as open_session:
+        opened = [open_session(server.url) for _ in range(SESSIONS)]
+        for session in opened:
+            seen = ticks(session)
+            assert session.wait_for(lambda s, seen=seen: ticks(s) > seen + 10), "stopped"
