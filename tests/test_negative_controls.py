@@ -18,7 +18,7 @@ IMPORTED_LEAK = {  # the rows every session would share, in a module Python impo
     f"{SRC}/state.py": '"""Leaked on purpose."""\n\nimport panel as pn\n\nROWS = pn.Column()\n',
     PAGE: [(OWN_ROWS, "        from ..state import ROWS\n\n        self.rows = ROWS")],
 }
-# The same state held two more ways, which only the guard can see before anyone clicks.
+# The same state held two more ways, unused in this copy: the guard must still name them.
 THREE_LEAKS = IMPORTED_LEAK | {
     PAGE: [
         *IMPORTED_LEAK[PAGE],
