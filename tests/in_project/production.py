@@ -11,7 +11,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -107,14 +106,10 @@ def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
         command = [sys.executable, str(ROOT / "deploy" / "serve.py")]
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         running = Replica(port, process, log, metrics_port)
+        live = f"http://127.0.0.1:{port}/liveness"
         try:
-            deadline = time.monotonic() + 60
-            while not responds(f"http://127.0.0.1:{port}/liveness"):
-                assert process.poll() is None, running.output()
-                assert time.monotonic() < deadline, (
-                    f"deploy/serve.py did not start:\n{running.output()}"
-                )
-                time.sleep(0.1)
+            wait_until(lambda: responds(live) or process.poll() is not None, 60)
+            assert responds(live), f"deploy/serve.py did not start:\n{running.output()}"
             yield running
         finally:
             if process.poll() is None:
@@ -210,23 +205,16 @@ def nginx(
     )
     (directory / "nginx.conf").write_text(main, encoding="utf-8")
     command = [NGINX, "-p", str(directory), "-c", str(directory / "nginx.conf")]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    with (directory / "error.log").open("ab") as log:  # startup errors go to stderr
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
-        log = directory / "error.log"
-        wait_until(lambda: _listens(port) or process.poll() is not None, 30)
-        assert _listens(port), log.read_text() if log.exists() else "nginx did not start"
+        live = f"http://127.0.0.1:{port}/liveness"  # through nginx to a backend
+        wait_until(lambda: responds(live) or process.poll() is not None, 30)
+        assert responds(live), f"nginx did not start:\n{(directory / 'error.log').read_text()}"
         yield f"http://127.0.0.1:{port}/app"
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def _listens(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 @contextmanager
