@@ -117,23 +117,6 @@ def replica(origins: list[str] = (), **settings: str) -> Iterator[Replica]:
             process.wait(timeout=10)
 
 
-def first_status(url: str, cookies: dict[str, str] | None = None) -> tuple[int, str]:
-    """(status, Location) of GET `url` with these cookies, not following redirects."""
-
-    class NoRedirects(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    cookie = "; ".join(f"{name}={value}" for name, value in (cookies or {}).items())
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.build_opener(NoRedirects).open(request, timeout=10) as response:
-            return response.status, ""
-    except urllib.error.HTTPError as answer:
-        with answer:
-            return answer.code, answer.headers.get("Location", "")
-
-
 def oidc_settings(issuer: str, client_id: str) -> dict[str, str]:
     """deploy/serve.py's sign-in settings in an auth=oidc bake, as an operator gives them."""
     from cryptography.fernet import Fernet

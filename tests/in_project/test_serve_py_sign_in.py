@@ -19,8 +19,9 @@ import urllib.request
 
 import psutil
 import pytest
+from test_sign_in import first_response  # the bake's own helper
 
-from production import ROOT, first_status, oidc_settings, replica
+from production import ROOT, oidc_settings, replica
 
 OIDC = "OIDC_ISSUER" in (ROOT / "deploy" / "sign_in_settings.py").read_text(encoding="utf-8")
 PASSWORD = secrets.token_urlsafe(16)
@@ -53,10 +54,10 @@ def test_it_refuses_to_start_without_a_sign_in_setting(settings, left_out):
 @pytest.mark.timeout(120)
 def test_it_signs_users_in_from_environment_settings(settings, sign_in_over_http):
     with replica(**settings) as running:
-        status, location = first_status(running.url)
+        status, location, _ = first_response(running.url)
         assert (status, "login" in location) == (302, True)
         # Orchestrators probe without signing in.
-        assert first_status(running.url.replace("/app", "/liveness"))[0] == 200
+        assert first_response(running.url.replace("/app", "/liveness"))[0] == 200
         assert running.readiness()[0] == 200
         cookies = sign_in_over_http(running.url, "alice", *([] if OIDC else [PASSWORD]))
         assert cookies, running.output()

@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from test_sign_in import first_response  # the bake's own helper
 
-from production import first_status, oidc_settings, replica
+from production import oidc_settings, replica
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_sign_out_ends_the_provider_session_and_returns_signed_out(
         page.goto(app.url)
         sign_in(page, "alice", app.url)
         before = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
-        assert first_status(app.url, before)[0] == 200  # the cookies open the app
+        assert first_response(app.url, before)[0] == 200  # the cookies open the app
 
         page.get_by_role("link", name="Sign out").click()
         expect(page).to_have_url(re.compile(re.escape(f"{identity_provider}/oauth2/end_session?")))
@@ -54,7 +55,7 @@ def test_sign_out_ends_the_provider_session_and_returns_signed_out(
         assert "user" not in {cookie["name"] for cookie in page.context.cookies()}
         page.goto(app.url)  # the app again: sign-in comes first
         expect(page).to_have_url(re.compile(re.escape(f"{identity_provider}/oauth2/authorize?")))
-        assert first_status(app.url, before)[0] == 403, app.output()
+        assert first_response(app.url, before)[0] == 403, app.output()
 
 
 @pytest.mark.timeout(120)
@@ -68,6 +69,6 @@ def test_without_an_end_session_endpoint_sign_out_is_local(
     }
     with replica(**settings, **endpoints) as app:
         before = sign_in_over_http(app.url, "alice")
-        assert first_status(app.url, before)[0] == 200
-        assert first_status(app.url.replace("/app", "/logout"), before)[0] == 200  # no redirect
-        assert first_status(app.url, before)[0] == 403, app.output()
+        assert first_response(app.url, before)[0] == 200
+        assert first_response(app.url.replace("/app", "/logout"), before)[0] == 200  # no redirect
+        assert first_response(app.url, before)[0] == 403, app.output()
