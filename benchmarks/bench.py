@@ -28,7 +28,9 @@ in Chromium (the page rendered, then closed) and --clicks clicks there, on an em
 With --paced it measures instead how many people one process holds: N users arrive
 spread over --seconds/2, then each clicks (adding rows, clearing at ten) and thinks
 1-3 s; clicks are timed for --seconds once all have arrived. N grows until the
-click p95 passes 250 ms.
+click p95 passes 250 ms. `--lifetime 30,60` makes users come and go: each session
+ends after 30-60 s and a new user opens one in its place (closed sessions' memory
+is then the server's to reclaim while others click).
 
 It prints a table with a column per app, then one JSON line per app. It is a
 benchmark, not a test: it reports figures and leaves judging them to people
@@ -296,47 +298,66 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     return results
 
 
-def paced(entry: Path, seconds: float, most: int, limit_ms: float = 250) -> dict:
-    """People-paced load, growing: the largest number of users whose click p95 < limit_ms."""
+def paced(
+    entry: Path,
+    seconds: float,
+    most: int,
+    lifetime: tuple[float, float] | None = None,
+    limit_ms: float = 250,
+) -> dict:
+    """People-paced load, growing: the largest number of users whose click p95 < limit_ms.
+    With `lifetime` (lo, hi), each session ends after lo-hi s and a new user takes its place."""
+    import math
     import random
     import threading
 
     from client import Session
     from support import serve
 
-    def person(url: str, arrived: float, stop: float, latencies: list[float]) -> None:
+    def person(url: str, arrived: float, stop: float, latencies: list, opened: list) -> None:
         time.sleep(random.uniform(0, arrived - time.monotonic()))  # arrivals spread
-        session, rows = Session(url, timeout=120), 0
-        try:
-            while time.monotonic() < stop:
-                label, rows = (CLEAR, 0) if rows == 10 else (ADD, rows + 1)
-                started = time.perf_counter()
-                session.click(label)
-                seen = session.wait_for(lambda s, n=rows: shown_rows(s) == n, 60)
-                if time.monotonic() > arrived:  # steady state: everyone is here
-                    latencies.append((time.perf_counter() - started) * 1000 if seen else 1e9)
-                time.sleep(random.uniform(1, 3))  # thinking
-        finally:
-            session.close()
+        while time.monotonic() < stop:
+            leave = time.monotonic() + (random.uniform(*lifetime) if lifetime else math.inf)
+            session, rows = Session(url, timeout=120), 0
+            opened.append(session.id)
+            try:
+                while time.monotonic() < min(stop, leave):
+                    label, rows = (CLEAR, 0) if rows == 10 else (ADD, rows + 1)
+                    started = time.perf_counter()
+                    session.click(label)
+                    seen = session.wait_for(lambda s, n=rows: shown_rows(s) == n, 60)
+                    if time.monotonic() > arrived:  # steady state: everyone is here
+                        latencies.append((time.perf_counter() - started) * 1000 if seen else 1e9)
+                    time.sleep(random.uniform(1, 3))  # thinking
+            finally:
+                session.close()
+
+    def rss_mb() -> float:
+        return round(served().memory_info().rss / 2**20, 1)
 
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     results: dict = {"entry": str(entry), "paced": [], "paced_users_p95_under_250ms": 0}
     with serve(entry, *flags, "--setup", NO_BUSY_LOOP) as server:
         for users in (n for n in (10, 25, 50, 75, 100, 125, 150, 200, 250, 300) if n <= most):
             latencies: list[float] = []
+            opened: list[str] = []
             arrived = time.monotonic() + seconds / 2
             stop = arrived + seconds
-            people = [threading.Thread(target=person, args=(server.url, arrived, stop, latencies))
+            people = [threading.Thread(target=person, args=(server.url, arrived, stop, latencies, opened))
                       for _ in range(users)]  # fmt: skip
+            rss_before = rss_mb()
             for thread in people:
                 thread.start()
             for thread in people:
                 thread.join()
             ordered = sorted(latencies)
             p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("inf")
-            results["paced"].append({"users": users, "click_ms_p95": p95, "clicks": len(ordered)})
+            results["paced"].append({"users": users, "click_ms_p95": p95, "clicks": len(ordered),
+                                     "sessions": len(opened), "rss_mb": [rss_before, rss_mb()]})  # fmt: skip
             print(
-                f"{users} users: click p95 {p95:.0f} ms over {len(ordered)} clicks", file=sys.stderr
+                f"{users} users: click p95 {p95:.0f} ms over {len(ordered)} clicks, "
+                f"{len(opened)} sessions, server RSS {rss_before} -> {rss_mb()} MB",
+                file=sys.stderr,
             )
             if p95 >= limit_ms:
                 break
@@ -405,6 +426,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--paced", action="store_true", help="people-paced users per process")
     parser.add_argument("--seconds", type=float, default=30, help="per step of --paced (30)")
     parser.add_argument("--most", type=int, default=300, help="users --paced tries at most (300)")
+    parser.add_argument(
+        "--lifetime", help="LO,HI: --paced sessions end after LO-HI s and new users come"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
     args = parser.parse_args(argv)
     at = [int(count) for count in args.at.split(",")]
@@ -412,7 +436,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
         if args.costs:
             results = costs(args.measure, args.clicks, args.gets, at, args.browser)
         elif args.paced:
-            results = paced(args.measure, args.seconds, args.most)
+            lifetime = tuple(map(float, args.lifetime.split(","))) if args.lifetime else None
+            results = paced(args.measure, args.seconds, args.most, lifetime)
         else:
             results = measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)
         print(json.dumps(results))
@@ -441,6 +466,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         load += ["--browser", str(args.browser)]
         load += ["--seconds", str(args.seconds), "--most", str(args.most)]
         load += ["--paced"] * args.paced + ["--costs"] * args.costs
+        load += ["--lifetime", args.lifetime] if args.lifetime else []
         rounds = []
         for _ in range(args.rounds if args.costs else 1):
             all_results = []

@@ -76,4 +76,12 @@ def test_the_paced_benchmark_reports_users_per_process(project):
     _, line, figures = run("bench.py", project, "--paced", "--seconds", "3", "--most", "10")[-3:]
     assert line.startswith("users, click p95 under 250 ms (paced)")
     [step] = json.loads(figures)["paced"]
-    assert (step["users"], step["clicks"] >= 10) == (10, True), step
+    assert (step["users"], step["clicks"] >= 10, step["sessions"]) == (10, True, 10), step
+    assert all(mb > 0 for mb in step["rss_mb"]), step
+
+
+def test_the_paced_benchmark_replaces_users_who_leave(project):
+    figures = run("bench.py", project, "--paced", "--seconds", "4", "--most", "10",
+                  "--lifetime", "1,2")[-1]  # fmt: skip
+    [step] = json.loads(figures)["paced"]
+    assert step["sessions"] >= 20, step  # each of 10 users left at least once in 5-6 s
