@@ -350,13 +350,13 @@ def paced(
                 thread.start()
             for thread in people:
                 thread.join()
-            ordered = sorted(latencies)
+            ordered, rss = sorted(latencies), [rss_before, rss_mb()]
             p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("inf")
             results["paced"].append({"users": users, "click_ms_p95": p95, "clicks": len(ordered),
-                                     "sessions": len(opened), "rss_mb": [rss_before, rss_mb()]})  # fmt: skip
+                                     "sessions": len(opened), "rss_mb": rss})  # fmt: skip
             print(
                 f"{users} users: click p95 {p95:.0f} ms over {len(ordered)} clicks, "
-                f"{len(opened)} sessions, server RSS {rss_before} -> {rss_mb()} MB",
+                f"{len(opened)} sessions, server RSS {rss[0]} -> {rss[1]} MB",
                 file=sys.stderr,
             )
             if p95 >= limit_ms:
