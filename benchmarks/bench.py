@@ -367,6 +367,17 @@ def paced(
 
 
 # -- Outside: bake (or take) the project, run the measuring in its virtualenv ----------------
+def seconds_range(text: str) -> tuple[float, float]:
+    """--lifetime's LO,HI: seconds, 0 < LO <= HI."""
+    try:
+        low, high = map(float, text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give LO,HI in seconds, as 30,60") from None
+    if not 0 < low <= high:
+        raise argparse.ArgumentTypeError(f"{text!r}: LO and HI must be 0 < LO <= HI")
+    return low, high
+
+
 def report(all_results: list[dict]) -> str:
     """The table, a column per app, then one JSON line per app."""
     width = max(len(label) for _, label, _ in TABLE)
@@ -427,7 +438,9 @@ def main(argv: list[str] | None = None) -> list[dict]:
     parser.add_argument("--seconds", type=float, default=30, help="per step of --paced (30)")
     parser.add_argument("--most", type=int, default=300, help="users --paced tries at most (300)")
     parser.add_argument(
-        "--lifetime", help="LO,HI: --paced sessions end after LO-HI s and new users come"
+        "--lifetime",
+        type=seconds_range,
+        help="LO,HI: --paced sessions end after LO-HI s and new users come",
     )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # the inside run
     args = parser.parse_args(argv)
@@ -436,8 +449,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         if args.costs:
             results = costs(args.measure, args.clicks, args.gets, at, args.browser)
         elif args.paced:
-            lifetime = tuple(map(float, args.lifetime.split(","))) if args.lifetime else None
-            results = paced(args.measure, args.seconds, args.most, lifetime)
+            results = paced(args.measure, args.seconds, args.most, args.lifetime)
         else:
             results = measure(args.measure, args.sessions, args.clicks, args.rows, args.settle)
         print(json.dumps(results))
@@ -466,7 +478,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         load += ["--browser", str(args.browser)]
         load += ["--seconds", str(args.seconds), "--most", str(args.most)]
         load += ["--paced"] * args.paced + ["--costs"] * args.costs
-        load += ["--lifetime", args.lifetime] if args.lifetime else []
+        load += ["--lifetime", ",".join(map(str, args.lifetime))] if args.lifetime else []
         rounds = []
         for _ in range(args.rounds if args.costs else 1):
             all_results = []

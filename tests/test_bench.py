@@ -85,3 +85,18 @@ def test_the_paced_benchmark_replaces_users_who_leave(project):
                   "--lifetime", "1,2")[-1]  # fmt: skip
     [step] = json.loads(figures)["paced"]
     assert step["sessions"] >= 20, step  # each of 10 users left at least once in 5-6 s
+
+
+@pytest.mark.parametrize("lifetime", ["30", "60,30", "0,5", "a,b"])
+def test_the_paced_benchmark_refuses_a_lifetime_it_cannot_use(lifetime):
+    command = [
+        sys.executable,
+        str(ROOT / "benchmarks" / "bench.py"),
+        "no-such-project",  # were the option taken, this would fail at once, not bake
+        "--paced",
+        "--lifetime",
+        lifetime,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert f"--lifetime: {lifetime!r}" in done.stderr, done.stderr
