@@ -99,6 +99,10 @@ def server_cpu_seconds() -> float:
     return times.user + times.system
 
 
+def server_rss_mb() -> float:
+    return served().memory_info().rss / 2**20
+
+
 def shown_rows(session) -> int:
     return sum(getattr(model, "title", None) == ROW for model in session.models())
 
@@ -195,9 +199,6 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
     from client import Session
     from support import serve
 
-    def rss_mb() -> float:
-        return served().memory_info().rss / 2**20
-
     def rss_once_culled() -> float:
         """Memory once the server has discarded every closed session (and, after
         `settle`, Panel has collected their garbage, which it does 5-10 s later)."""
@@ -214,7 +215,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
                 raise TimeoutError("the server did not discard closed sessions")
             time.sleep(0.25)
         time.sleep(settle)
-        return rss_mb()
+        return server_rss_mb()
 
     # Closed sessions are freed after a second (fine for this client, which opens its
     # websocket right after the page; browsers need longer).
@@ -259,7 +260,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
             times.append((time.perf_counter() - started) * 1000)
         results["session_create_ms_p50"] = statistics.median(times)
         results["session_create_ms_p95"] = sorted(times)[int(0.95 * (len(times) - 1))]
-        peak = rss_mb()
+        peak = server_rss_mb()
         results["rss_mb_per_session"] = (peak - baseline) / sessions
         with_idle = cpu_ms_per_click(active, 0, clicks)
         results["idle_sessions_cpu_ratio"] = with_idle / results["cpu_ms_per_click_0_rows"]
@@ -278,7 +279,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         with ThreadPoolExecutor(sessions) as pool:  # everyone clicks at once
             outcomes = list(pool.map(user, created))
         elapsed = time.perf_counter() - started
-        peak = max(peak, rss_mb())
+        peak = max(peak, server_rss_mb())
         latencies = sorted(ms for _, per_session in outcomes for ms in per_session)
         results["clicks_lost"] = sum(max(0, clicks - seen) for seen, _ in outcomes)
         results["cross_session_rows"] = sum(max(0, seen - clicks) for seen, _ in outcomes)
@@ -292,7 +293,7 @@ def measure(entry: Path, sessions: int, clicks: int, rows: int, settle: float) -
         results["rss_mb_after_close"] = max(0.0, after - baseline)
         # Kept memory is leaked or held for reuse: a second wave tells which.
         second = [Session(server.url) for _ in range(sessions)]
-        results["rss_mb_per_session_second_wave"] = (rss_mb() - after) / sessions
+        results["rss_mb_per_session_second_wave"] = (server_rss_mb() - after) / sessions
         for session in second:
             session.close()
     return results
@@ -332,9 +333,6 @@ def paced(
             finally:
                 session.close()
 
-    def rss_mb() -> float:
-        return round(served().memory_info().rss / 2**20, 1)
-
     flags = ["--unused-session-lifetime", "1000", "--check-unused-sessions", "250"]
     results: dict = {"entry": str(entry), "paced": [], "paced_users_p95_under_250ms": 0}
     with serve(entry, *flags, "--setup", NO_BUSY_LOOP) as server:
@@ -345,12 +343,12 @@ def paced(
             stop = arrived + seconds
             people = [threading.Thread(target=person, args=(server.url, arrived, stop, latencies, opened))
                       for _ in range(users)]  # fmt: skip
-            rss_before = rss_mb()
+            rss_before = server_rss_mb()
             for thread in people:
                 thread.start()
             for thread in people:
                 thread.join()
-            ordered, rss = sorted(latencies), [rss_before, rss_mb()]
+            ordered, rss = sorted(latencies), [round(rss_before, 1), round(server_rss_mb(), 1)]
             p95 = ordered[int(0.95 * (len(ordered) - 1))] if ordered else float("inf")
             results["paced"].append({"users": users, "click_ms_p95": p95, "clicks": len(ordered),
                                      "sessions": len(opened), "rss_mb": rss})  # fmt: skip

@@ -77,14 +77,14 @@ def test_the_paced_benchmark_reports_users_per_process(project):
     assert line.startswith("users, click p95 under 250 ms (paced)")
     [step] = json.loads(figures)["paced"]
     assert (step["users"], step["clicks"] >= 10, step["sessions"]) == (10, True, 10), step
-    assert all(mb > 0 for mb in step["rss_mb"]), step
+    assert step["rss_mb"][1] > step["rss_mb"][0], step  # the server grew by the sessions
 
 
 def test_the_paced_benchmark_replaces_users_who_leave(project):
     figures = run("bench.py", project, "--paced", "--seconds", "4", "--most", "10",
                   "--lifetime", "1,2")[-1]  # fmt: skip
     [step] = json.loads(figures)["paced"]
-    assert step["sessions"] >= 20, step  # each of 10 users left at least once in 5-6 s
+    assert step["sessions"] >= 20, step  # each of 10 users left at least once in 4-6 s
 
 
 @pytest.mark.parametrize("lifetime", ["30", "60,30", "0,5", "a,b"])
