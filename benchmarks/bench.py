@@ -23,7 +23,8 @@ apps (this machine is noisy): server CPU per new session (a page GET, which make
 session and runs the app's script) and per click at each of --at rows, each minus the
 server's own CPU while nobody clicks, measured just before; with an --entry it prints
 app.py's figures as ratios to the first entry's. `--browser N` adds N sessions opened
-in Chromium (the page rendered, then closed) and --clicks clicks there, on an empty page.
+in Chromium (the page rendered, then closed) and --clicks clicks there at each of --at
+rows, as a user's browser sends them and waits for the new row.
 
 With --paced it measures instead how many people one process holds: N users arrive
 spread over --seconds/2, then each clicks (adding rows, clearing at ten) and thinks
@@ -125,13 +126,13 @@ def cpu_ms_per_click(session, start_rows: int, clicks: int) -> float:
     return own_cpu_ms(server_cpu_seconds, lambda: [add() for add in adding]) / clicks
 
 
-def browser_costs(url: str, sessions: int, clicks: int) -> dict:
+def browser_costs(url: str, sessions: int, clicks: int, at: list[int]) -> dict:
     """Server CPU per session opened in Chromium ($CHROMIUM_EXECUTABLE, else Playwright's),
-    and per click there on an empty page: a GET's work plus the websocket's, the
+    and per click there at each of `at` rows: a GET's work plus the websocket's, the
     browser's own events' and what the page loads late."""
     import os
 
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -146,10 +147,20 @@ def browser_costs(url: str, sessions: int, clicks: int) -> dict:
             page.wait_for_load_state("networkidle")  # what loads late counts too
             return page
 
-        def clicking(page) -> None:
-            for count in range(1, clicks + 1):
-                page.get_by_role("button", name=ADD).click()
-                page.get_by_label(ROW).nth(count - 1).wait_for()
+        def cpu_ms_per_click_in(page, start_rows: int) -> float:
+            add, rows = page.get_by_role("button", name=ADD), page.get_by_label(ROW)
+            page.get_by_role("button", name=CLEAR).click()
+            expect(rows).to_have_count(0)
+            for _ in range(start_rows):  # fill up, unmeasured
+                add.click()
+            expect(rows).to_have_count(start_rows, timeout=300_000)
+
+            def adding() -> None:
+                for count in range(start_rows + 1, start_rows + clicks + 1):
+                    add.click()
+                    rows.nth(count - 1).wait_for()
+
+            return own_cpu_ms(server_cpu_seconds, adding) / clicks
 
         def opening() -> None:
             for _ in range(sessions):
@@ -160,11 +171,11 @@ def browser_costs(url: str, sessions: int, clicks: int) -> dict:
         # (One tab at a time: the plain app's busy indicator pushes to every open one.)
         open_tab().context.close()  # warm up
         page = open_tab()
-        clicked = own_cpu_ms(server_cpu_seconds, lambda: clicking(page))
+        results = {f"browser_click_ms_at_{n}_rows": cpu_ms_per_click_in(page, n) for n in at}
         page.context.close()
-        opened = own_cpu_ms(server_cpu_seconds, opening)
+        results["browser_session_ms"] = own_cpu_ms(server_cpu_seconds, opening) / sessions
         browser.close()
-    return {"browser_session_ms": opened / sessions, "browser_click_ms": clicked / clicks}
+    return results
 
 
 def costs(entry: Path, clicks: int, gets: int, at: list[int], browser: int = 0) -> dict:
@@ -191,7 +202,7 @@ def costs(entry: Path, clicks: int, gets: int, at: list[int], browser: int = 0) 
             results[f"click_ms_at_{count}_rows"] = cpu_ms_per_click(session, count, clicks)
         session.close()
         if browser:
-            results |= browser_costs(server.url, browser, clicks)
+            results |= browser_costs(server.url, browser, clicks, at)
     return results
 
 
@@ -391,9 +402,8 @@ def report(all_results: list[dict]) -> str:
 def costs_report(rounds: list[list[dict]]) -> str:
     """Medians over rounds, a column per app, and app.py's ratio to the first entry."""
     names = [Path(results["entry"]).name for results in rounds[0]]
-    keys = [key for key in rounds[0][0] if key.endswith("_ms") or key.startswith("click_ms")]
-    labels = {"get_ms": "per new session (page GET)", "browser_session_ms": "per new session (Chromium)",
-              "browser_click_ms": "per click at 0 rows (Chromium)"}  # fmt: skip
+    keys = [key for key in rounds[0][0] if "_ms" in key]
+    labels = {"get_ms": "per new session (page GET)", "browser_session_ms": "per new session (Chromium)"}  # fmt: skip
     medians = [{key: statistics.median(r[i][key] for r in rounds) for key in keys}
                for i in range(len(names))]  # fmt: skip
     header = f"{'server CPU (ms), median of ' + str(len(rounds)) + ' rounds':<44}"
@@ -401,7 +411,8 @@ def costs_report(rounds: list[list[dict]]) -> str:
         header + "".join(f"{name:>20}" for name in names) + ("   ratio" if len(names) > 1 else "")
     ]
     for key in keys:
-        label = labels.get(key) or "per click at " + key.split("_")[3] + " rows"
+        rows = key.partition("_at_")[2].removesuffix("_rows")
+        label = labels.get(key) or f"per click at {rows} rows" + " (Chromium)" * ("browser" in key)
         cells = "".join(f"{m[key]:>20.1f}" for m in medians)
         ratio = f"{medians[0][key] / medians[1][key]:>7.2f}x" if len(names) > 1 else ""
         lines.append(f"{label:<44}{cells}{ratio}")
