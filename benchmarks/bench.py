@@ -468,7 +468,6 @@ def main(argv: list[str] | None = None) -> list[dict]:
     import pytest
     from cookiecutter.main import cookiecutter
 
-    from bakes import DEFAULT_PYTHON
     from suites import synced
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -476,7 +475,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
             str(ROOT), no_input=True, output_dir=tmp, extra_context={"ui_template": args.template}
         ))  # fmt: skip
         try:
-            python, env = synced(project.resolve(), DEFAULT_PYTHON, "psutil")
+            python, env = synced(project.resolve(), None, "psutil")
         except pytest.skip.Exception as missing:
             raise SystemExit(str(missing)) from None
         # The project's tests/support.py, and the template's protocol client.

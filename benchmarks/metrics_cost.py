@@ -71,7 +71,6 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from cookiecutter.main import cookiecutter
 
-    from bakes import DEFAULT_PYTHON
     from suites import copy_with, synced
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +79,7 @@ def main() -> None:
         helpers = {f"tests/{name}": ROOT / "tests" / "in_project" / name
                    for name in ("production.py", "client.py")}  # fmt: skip
         project = copy_with(project, Path(tmp, "measured"), helpers)
-        python, env = synced(project, DEFAULT_PYTHON, "psutil")
+        python, env = synced(project, None, "psutil")
         env["PYTHONPATH"] = str(project / "tests")
         figures: dict[str, list[float]] = {"off": [], "on": []}
         for _ in range(args.rounds):

@@ -82,15 +82,17 @@ def _function(name: str) -> str:
     return name.split("::")[-1].split("[")[0]
 
 
-def synced(project: Path, python_version: str, *also: str) -> tuple[Path, dict[str, str]]:
+def synced(project: Path, python_version: str | None, *also: str) -> tuple[Path, dict[str, str]]:
     """`uv sync` the project (plus `also`: psutil for the template's evidence) into a venv
     kept in .cache/ per Python, dependencies and xdist worker, so the next sync only swaps
     the project itself, and compiled bytecode is kept too (panel takes 5 s to compile).
-    Returns the venv's Python and the environment to run it in. Skips without that Python."""
+    None: the lowest Python the project supports (`requires-python`). Returns the venv's
+    Python and the environment to run it in. Skips without that Python."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
+    python_version = python_version or pyproject["project"]["requires-python"].lstrip(">=")
     python, where = find_python(python_version)
     if python is None:
         pytest.skip(where)
-    pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
     needs = [python, pyproject["project"]["dependencies"], pyproject.get("dependency-groups"), also]
     key = hashlib.sha256(json.dumps(needs).encode()).hexdigest()[:12]
     venv = CACHE / "venvs" / f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{key}"

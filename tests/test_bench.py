@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bakes import DEFAULT_PYTHON, ROOT
+from bakes import DEFAULT_PYTHON, OPTIONS, ROOT
 from suites import copy_with, find_python, needs_chromium
 
 pytestmark = pytest.mark.slow
@@ -66,7 +66,14 @@ def test_the_costs_benchmark_gives_a_session_start_and_clicks_as_ratios(project)
         assert all(ms > 1 for ms in medians[app].values()), medians
 
 
-def test_the_metrics_benchmark_compares_metrics_on_and_off(project):
+def test_the_metrics_benchmark_compares_metrics_on_and_off(default_project, tmp_path):
+    """On a project that needs the newest Python offered: the benchmarks serve a project
+    with the Python it asks for, not the default."""
+    newest = OPTIONS["python_version"][-1]
+    if find_python(newest)[0] is None:
+        pytest.skip(find_python(newest)[1])
+    needs = [(f'requires-python = ">={DEFAULT_PYTHON}"', f'requires-python = ">={newest}"')]
+    project = copy_with(default_project, tmp_path / default_project.name, {"pyproject.toml": needs})
     off, on, ratio = run("metrics_cost.py", project, "--rounds", "1", "--sessions", "2",
                          "--clicks", "3")[-3:]  # fmt: skip
     assert off.startswith("cpu ms per click, metrics off: ")
