@@ -89,7 +89,7 @@ def synced(project: Path, python_version: str | None, *also: str) -> tuple[Path,
     None: the lowest Python the project supports (`requires-python`). Returns the venv's
     Python and the environment to run it in. Skips without that Python."""
     pyproject = tomllib.loads((project / "pyproject.toml").read_text(encoding="utf-8"))
-    python_version = python_version or pyproject["project"]["requires-python"].lstrip(">=")
+    python_version = python_version or pyproject["project"]["requires-python"].removeprefix(">=")
     python, where = find_python(python_version)
     if python is None:
         pytest.skip(where)
