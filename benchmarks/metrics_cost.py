@@ -69,6 +69,7 @@ def main() -> None:
         return
 
     sys.path.insert(0, str(ROOT / "tests"))
+    import pytest
     from cookiecutter.main import cookiecutter
 
     from suites import copy_with, synced
@@ -79,7 +80,10 @@ def main() -> None:
         helpers = {f"tests/{name}": ROOT / "tests" / "in_project" / name
                    for name in ("production.py", "client.py")}  # fmt: skip
         project = copy_with(project, Path(tmp, "measured"), helpers)
-        python, env = synced(project, None, "psutil")
+        try:
+            python, env = synced(project, None, "psutil")
+        except pytest.skip.Exception as missing:  # no interpreter for the bake's Python
+            raise SystemExit(str(missing)) from None
         env["PYTHONPATH"] = str(project / "tests")
         figures: dict[str, list[float]] = {"off": [], "on": []}
         for _ in range(args.rounds):

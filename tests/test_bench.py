@@ -109,3 +109,16 @@ def test_the_paced_benchmark_refuses_a_lifetime_it_cannot_use(lifetime):
     done = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2, done.stderr
     assert f"--lifetime: {lifetime!r}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("script", ["bench.py", "metrics_cost.py"])
+def test_a_python_the_project_asks_for_but_is_missing_is_named_without_a_traceback(
+    script, default_project, tmp_path
+):
+    needs = [(f'requires-python = ">={DEFAULT_PYTHON}"', 'requires-python = ">=3.99"')]
+    project = copy_with(default_project, tmp_path / default_project.name, {"pyproject.toml": needs})
+    command = [sys.executable, str(ROOT / "benchmarks" / script), str(project)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert done.stderr.strip().startswith("no python3.99 (looked at $PYTHON3_99"), done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
