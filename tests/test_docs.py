@@ -3,13 +3,14 @@ by a script from real bakes, and a migration guide whose Panel examples all run.
 
 from __future__ import annotations
 
+import re
 import struct
 import subprocess
 import sys
 
 import pytest
 
-from bakes import DEFAULT_PYTHON, OPTIONS, ROOT
+from bakes import DEFAULT_PYTHON, OPTIONS, ROOT, project_files
 from suites import copy_with, needs_chromium, run_suite
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -39,6 +40,28 @@ def test_the_screenshot_script_makes_them_from_a_baked_project(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert png_size(tmp_path / "vanilla.png") == (1000, 600)
+
+
+def tree_python_files(readme: str) -> set[str]:
+    """The .py files the README's tree of a default project names, by path."""
+    tree = readme.split("\npanel-app/\n", 1)[1].split("```", 1)[0]
+    named, folder = set(), ""
+    for line in tree.splitlines():
+        if top := re.match(r"[├└]── (\S+)", line):
+            folder = top[1] if top[1].endswith("/") else ""
+            named.add(top[1])
+        elif nested := re.match(r"│\s+[├└]── (\S+)", line):
+            named.add(folder + nested[1])
+    return {name for name in named if name.endswith(".py")}
+
+
+def test_the_readme_tree_names_the_python_files_of_a_default_project(default_project):
+    named = tree_python_files((ROOT / "README.md").read_text(encoding="utf-8"))
+    have = {path for path in project_files(default_project) if path.endswith(".py")}
+    assert named - have == set(), "README.md's tree names files a default project lacks"
+    assert {path for path in have if path.startswith("tests/")} - named == set(), (
+        "README.md's tree leaves out these test files"
+    )
 
 
 def guide_run(default_project, tmp_path, guide):

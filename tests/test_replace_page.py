@@ -5,6 +5,7 @@ the project's whole suite passes: the other tests know nothing of the page."""
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 
@@ -52,3 +53,16 @@ def test_replacing_the_starter_page_as_the_readme_says(default_project, tmp_path
     assert {"test_each_page_object_has_its_own_number",
             "test_a_number_picked_in_one_session_stays_in_that_session",
             "test_the_header_spinner_follows_the_busy_flags_of_this_sessions_pages_only"} <= run.named("passed")  # fmt: skip
+
+
+def test_the_helpers_the_readme_says_to_rewrite_are_those_of_the_isolation_test(default_project):
+    readme = (default_project / "README.md").read_text(encoding="utf-8")
+    step = readme.split("3. `tests/test_session_isolation.py`", 1)[1].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(\w+)`", step))
+    test = (default_project / "tests" / "test_session_isolation.py").read_text(encoding="utf-8")
+    body = ast.parse(test).body
+    defined = {node.name for node in body if isinstance(node, ast.FunctionDef)}
+    defined |= {name.id for node in body if isinstance(node, ast.Assign)
+                for target in node.targets for name in ast.walk(target) if isinstance(name, ast.Name)}  # fmt: skip
+    assert named, step
+    assert named <= defined, f"README.md names {sorted(named - defined)}, not in that file"
