@@ -73,12 +73,14 @@ def guide_run(default_project, tmp_path, guide):
     return run_suite(project, DEFAULT_PYTHON, "tests/test_migration_guide.py")
 
 
+@pytest.mark.slow  # two suite runs (20 s) for the docs, not the generated project
 def test_every_panel_example_of_the_migration_guide_runs(default_project, tmp_path):
     run = guide_run(default_project, tmp_path, GUIDE)
     assert run.returncode == 0, run.output[-4000:]
     assert len(run.named("passed")) == 6, run.output[-2000:]
 
 
+@pytest.mark.slow
 def test_a_wrong_migration_example_is_caught(default_project, tmp_path):
     """The guide's examples are tested: break one, and its test fails."""
     broken = tmp_path / "guide.md"

@@ -108,6 +108,7 @@ def test_the_image_build_stops_without_a_lock_and_says_how_to_make_one(
     assert MISSING_LOCK in done.stderr
 
 
+@pytest.mark.slow  # installs and compiles the whole lock as the image does (15 s)
 def test_the_image_installs_exactly_the_locked_versions_and_no_dev_tools(
     locked_project, tmp_path, uv_env
 ):
