@@ -10,6 +10,8 @@ import math
 import re
 import tomllib
 
+import pytest
+
 from bakes import (
     BUILD_ONLY,
     BUILD_ONLY_PYPROJECT_KEYS,
@@ -87,6 +89,7 @@ def test_generated_suite_passes(suite, bakery, tmp_path):
     assert skipped == allowed, run.output[-3000:]
 
 
+@pytest.mark.slow  # a suite run (8 s of CPU) for a message the suite's code rarely changes
 def test_without_a_browser_the_suite_says_in_one_line_what_did_not_run(default_project, tmp_path):
     project = copy_with(default_project, tmp_path / default_project.name, {})
     no_browser = {"CHROMIUM_EXECUTABLE": str(tmp_path / "no-chromium"), "CI": None}

@@ -9,6 +9,8 @@ import ast
 import re
 import shutil
 
+import pytest
+
 from bakes import DEFAULT_PACKAGE, DEFAULT_PYTHON, ROOT, project_files
 from suites import run_suite
 
@@ -25,6 +27,7 @@ def edited(path: str, named: set[str]) -> bool:
     return any(path == name or (name.endswith("/") and path.startswith(name)) for name in named)
 
 
+@pytest.mark.slow  # a whole suite run (16 s of CPU); the check below runs in the fast loop
 def test_replacing_the_starter_page_as_the_readme_says(default_project, tmp_path):
     project = tmp_path / default_project.name
     shutil.copytree(default_project, project)
