@@ -1,5 +1,6 @@
 """The template's docs show and say what is true: one screenshot per ui_template, made
-by a script from real bakes, and a migration guide whose Panel examples all run."""
+by a script from real bakes, a tree of the files a project has, and a migration guide
+whose Panel examples all run."""
 
 from __future__ import annotations
 
