@@ -4,6 +4,7 @@ a new option or file needs a line in `expected_files`, and maybe in SUITE_OPTION
 
 import itertools
 import json
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,7 +39,14 @@ NOT_READ_BY_SUITES = frozenset(
      "deploy/metrics.py", "deploy/nginx/nginx.conf", "docs/deploying.md"}
 )  # fmt: skip
 BUILD_ONLY = ("LICENSE", "README.md")  # read by the build (metadata), not by a test
-BUILD_ONLY_PYPROJECT_KEYS = ("license", "license-files", "classifiers")
+
+
+def pyproject_as_tools_read(text: str) -> dict:
+    """pyproject.toml less the build's own metadata: what tests and linters read."""
+    pyproject = tomllib.loads(text)
+    for key in ("license", "license-files", "classifiers"):
+        pyproject["project"].pop(key, None)
+    return pyproject
 
 
 def combination_id(answers: dict[str, str]) -> str:

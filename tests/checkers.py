@@ -19,7 +19,7 @@ from hatchling.metadata.spec import get_core_metadata_constructors
 from hatchling.plugin.manager import PluginManager
 from validate_pyproject import api, errors
 
-from bakes import project_files
+from bakes import project_files, pyproject_as_tools_read
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # console scripts of requirements-dev.txt
@@ -131,10 +131,11 @@ ruff_found: dict[str, list[str]] = {}
 
 def ruff(project: Path) -> list[str]:
     """`ruff check` and `ruff format --check` with the project's own config, once per
-    distinct input: combinations that differ only in CI, Docker or license files give
-    ruff the same files."""
+    distinct input: combinations that differ only in CI files, or in the license (the
+    build's metadata in pyproject.toml), give ruff the same input."""
     read = {name: content for name, content in project_files(project).items()
             if name.endswith(".py") or Path(name).name in RUFF_READS}  # fmt: skip
+    read["pyproject.toml"] = pyproject_as_tools_read(read["pyproject.toml"].decode())
     key = hashlib.sha256(repr(sorted(read.items())).encode()).hexdigest()
     if key not in ruff_found:
         ruff_found[key] = _ruff(project)

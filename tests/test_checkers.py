@@ -39,6 +39,11 @@ def test_ruff_flags_lint_and_formatting(project):
     clean = pyproject.read_text(encoding="utf-8")
     pyproject.write_text(clean.replace("line-length = 100", "line-length = 40"), encoding="utf-8")
     assert any("unformatted" in problem for problem in checkers.ruff(project))
+    # The license is build metadata, not an input: no new run.
+    runs = len(checkers.ruff_found)
+    pyproject.write_text(clean.replace('license = "MIT"', 'license = "0BSD"'), encoding="utf-8")
+    assert checkers.ruff(project) == []
+    assert len(checkers.ruff_found) == runs
     pyproject.write_text(clean, encoding="utf-8")
 
 

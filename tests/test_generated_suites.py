@@ -8,13 +8,11 @@ LESS_A_TEST's other choice only takes its test away, which the test below checks
 
 import math
 import re
-import tomllib
 
 import pytest
 
 from bakes import (
     BUILD_ONLY,
-    BUILD_ONLY_PYPROJECT_KEYS,
     DEFAULT,
     DEFAULT_PYTHON,
     LESS_A_TEST,
@@ -24,6 +22,7 @@ from bakes import (
     SUITE_OPTIONS,
     all_combinations,
     project_files,
+    pyproject_as_tools_read,
 )
 from suites import chromium, copy_with, run_suite
 
@@ -38,9 +37,7 @@ def test_the_full_matrix_is_every_combination_of_every_option_and_the_readme_say
 
 def as_suites_read(project) -> dict[str, object]:
     files = project_files(project)
-    pyproject = tomllib.loads(files.pop("pyproject.toml").decode())
-    for key in BUILD_ONLY_PYPROJECT_KEYS:
-        pyproject["project"].pop(key, None)
+    pyproject = pyproject_as_tools_read(files.pop("pyproject.toml").decode())
     unread = NOT_READ_BY_SUITES | set(BUILD_ONLY)
     return {"pyproject.toml": pyproject} | {k: v for k, v in files.items() if k not in unread}
 
