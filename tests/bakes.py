@@ -69,23 +69,6 @@ def covering_combinations() -> list[dict[str, str]]:
     ]
 
 
-def pairwise_combinations() -> list[dict[str, str]]:
-    """Greedy, deterministic, defaults first: every pair of choices of two options appears
-    together (the Jinja branches on one option or two), for comparing generators."""
-
-    def pairs(answers: dict[str, str]) -> set[tuple]:
-        chosen = list(answers.items())
-        return {(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]}
-
-    candidates = all_combinations()
-    picked, uncovered = [], set().union(*map(pairs, candidates))
-    while uncovered:
-        best = max(candidates, key=lambda c: len(pairs(c) & uncovered))
-        picked.append(best)
-        uncovered -= pairs(best)
-    return picked
-
-
 def selected_combinations(config) -> list[dict[str, str]]:
     """`--matrix=full`: every combination; otherwise the covering few."""
     full = config.getoption("--matrix") == "full"

@@ -18,8 +18,6 @@ from bakes import (
     OPTIONS,
     bake,
     combination_id,
-    covering_combinations,
-    pairwise_combinations,
     selected_combinations,
     suite_runs,
 )
@@ -59,11 +57,6 @@ def pytest_generate_tests(metafunc):
             for c, i in zip(combinations, ids, strict=True)
         ]
         metafunc.parametrize("combination", params)
-    if "compared" in metafunc.fixturenames:  # copier vs cookiecutter: every pair with --matrix=full
-        covering = covering_combinations()
-        full = metafunc.config.getoption("--matrix") == "full"
-        compared = covering + [c for c in pairwise_combinations() if full and c not in covering]
-        metafunc.parametrize("compared", compared, ids=[combination_id(c) for c in compared])
     if "suite" in metafunc.fixturenames:
         suites = suite_runs(metafunc.config)
         metafunc.parametrize("suite", [suites[key] for key in sorted(suites)], ids=sorted(suites))

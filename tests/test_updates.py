@@ -26,7 +26,8 @@ from bakes import (
     OPTIONS,
     ROOT,
     all_combinations,
-    pairwise_combinations,
+    combination_id,
+    covering_combinations,
     project_files,
 )
 
@@ -40,6 +41,31 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_NAME": "Template Tests",
     "GIT_COMMITTER_EMAIL": "tests@example.com",
 }
+
+
+def pairwise_combinations() -> list[dict[str, str]]:
+    """Greedy, deterministic, defaults first: every pair of choices of two options appears
+    together (the Jinja branches on one option or two), for comparing generators."""
+
+    def pairs(answers: dict[str, str]) -> set[tuple]:
+        chosen = list(answers.items())
+        return {(a, b) for i, a in enumerate(chosen) for b in chosen[i + 1 :]}
+
+    candidates = all_combinations()
+    picked, uncovered = [], set().union(*map(pairs, candidates))
+    while uncovered:
+        best = max(candidates, key=lambda c: len(pairs(c) & uncovered))
+        picked.append(best)
+        uncovered -= pairs(best)
+    return picked
+
+
+def pytest_generate_tests(metafunc):
+    if "compared" in metafunc.fixturenames:  # the covering few; every pair with --matrix=full
+        covering = covering_combinations()
+        full = metafunc.config.getoption("--matrix") == "full"
+        compared = covering + [c for c in pairwise_combinations() if full and c not in covering]
+        metafunc.parametrize("compared", compared, ids=[combination_id(c) for c in compared])
 
 
 def run(*command: str | Path, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess:
@@ -204,7 +230,7 @@ def test_copier_copies_what_cookiecutter_bakes_byte_for_byte(
     bakery, compared, template_v1, tmp_path
 ):
     """File modes too. The covering combinations, and with --matrix=full every pair of
-    choices (bakes.compared_combinations): copier's API, in this process, takes one to
+    choices (pairwise_combinations): copier's API, in this process, takes one to
     five seconds a copy."""
     project = tmp_path / "copied"
     run_copy(str(template_v1), project, data=compared, defaults=True,
