@@ -50,6 +50,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from unittest import mock
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -470,7 +471,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
 
     from suites import synced
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # cookiecutter leaves each hook it runs in the temp dir (cookiecutter#886): tmp, here.
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(tempfile, "tempdir", tmp):
         project = args.project or Path(cookiecutter(
             str(ROOT), no_input=True, output_dir=tmp, extra_context={"ui_template": args.template}
         ))  # fmt: skip

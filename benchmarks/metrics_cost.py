@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 ADD, CLEAR = "Add new row", "Clear all rows"
@@ -74,7 +75,8 @@ def main() -> None:
 
     from suites import copy_with, synced
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # cookiecutter leaves each hook it runs in the temp dir (cookiecutter#886): tmp, here.
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(tempfile, "tempdir", tmp):
         project = args.project or Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
         # A copy with the template's serving helpers in its tests/, where they expect to be.
         helpers = {f"tests/{name}": ROOT / "tests" / "in_project" / name

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the template's test helpers: bakes, suites
@@ -54,7 +55,8 @@ def screenshot(ui_template: str, out: Path) -> Path:
     from bakes import DEFAULT_PYTHON
     from suites import synced
 
-    with tempfile.TemporaryDirectory() as tmp:
+    # cookiecutter leaves each hook it runs in the temp dir (cookiecutter#886): tmp, here.
+    with tempfile.TemporaryDirectory() as tmp, mock.patch.object(tempfile, "tempdir", tmp):
         context = {"ui_template": ui_template}
         project = Path(
             cookiecutter(str(ROOT), no_input=True, output_dir=tmp, extra_context=context)
