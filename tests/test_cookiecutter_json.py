@@ -20,7 +20,10 @@ def readme_options() -> list[tuple[list[str], list[str], str]]:
 
 
 def test_the_questions_come_in_the_order_of_readmes_option_table():
-    assert [name for names, _, _ in readme_options() for name in names] == QUESTIONS
+    in_readme = [name for names, _, _ in readme_options() for name in names]
+    assert in_readme == QUESTIONS, (
+        "README.md's option table: a row per cookiecutter.json question, in its order"
+    )
 
 
 def test_readme_gives_each_option_its_choices_default_first_and_each_text_its_default(
