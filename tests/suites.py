@@ -25,7 +25,9 @@ RESOLVED_AS_OF = "2026-12-01T00:00:00Z"
 
 @cache
 def find_python(version: str) -> tuple[str | None, str]:
-    """(a working python<version>, where it was found) or (None, how to provide one)."""
+    """(a working python<version>, where it was found) or (None, how to provide one).
+    Not `uv python find`: it stops at the first python3.12 on PATH, and pyenv's shim
+    there fails unless that version is made global."""
     variable = "PYTHON" + version.replace(".", "_")
     pyenv = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
     candidates = [os.environ.get(variable), shutil.which(f"python{version}")]
