@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from bakes import DEFAULT_PACKAGE, DEFAULT_PYTHON, ROOT, project_files
-from suites import run_suite
+from suites import edit, run_suite
 
 NEW_PAGE = ROOT / "tests" / "replacement_page"  # laid out as in the default project
 
@@ -41,6 +41,9 @@ def test_replacing_the_starter_page_as_the_readme_says(default_project, tmp_path
     shutil.copytree(
         NEW_PAGE, project, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
     )
+    listed = [("from .rows import RowsPage", "from .slider import SliderPage"),
+              ("(RowsPage,)", "(SliderPage,)")]  # fmt: skip
+    edit(project, {f"{pages}__init__.py": listed})  # "list it in PAGES in __init__.py"
     after = project_files(project)
     changed = {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
     test_files = {path for path in changed if path.startswith("tests/")}

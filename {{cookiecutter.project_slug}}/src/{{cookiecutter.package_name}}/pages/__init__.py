@@ -9,5 +9,3 @@ from .base import Page
 from .rows import RowsPage
 
 PAGES: tuple[type[Page], ...] = (RowsPage,)
-
-__all__ = ["PAGES", "Page", "RowsPage"]
