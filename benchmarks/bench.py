@@ -481,7 +481,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         except pytest.skip.Exception as missing:
             raise SystemExit(str(missing)) from None
         # The project's tests/support.py, and the template's protocol client.
-        env["PYTHONPATH"] = f"{project.resolve() / 'tests'}:{ROOT / 'tests' / 'in_project'}"
+        env["PYTHONPATH"] = f"{project.resolve() / 'tests'}:{ROOT / 'evidence'}"
         env["PANEL_TEMPLATE"] = args.template  # for benchmarks/plain_panel_app.py
         load = ["--sessions", str(args.sessions), "--clicks", str(args.clicks), "--at", args.at]
         load += ["--rows", str(args.rows), "--settle", str(args.settle), "--gets", str(args.gets)]

@@ -79,7 +79,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, mock.patch.object(tempfile, "tempdir", tmp):
         project = args.project or Path(cookiecutter(str(ROOT), no_input=True, output_dir=tmp))
         # A copy with the template's serving helpers in its tests/, where they expect to be.
-        helpers = {f"tests/{name}": ROOT / "tests" / "in_project" / name
+        helpers = {f"tests/{name}": ROOT / "evidence" / name
                    for name in ("production.py", "client.py")}  # fmt: skip
         project = copy_with(project, Path(tmp, "measured"), helpers)
         try:

@@ -23,7 +23,7 @@ from bakes import (
 )
 from suites import chromium, find_python
 
-collect_ignore = ["in_project", "replacement_page"]  # they run inside baked projects, not here
+collect_ignore = ["replacement_page"]  # a page a test copies into a bake
 
 
 def pytest_addoption(parser):

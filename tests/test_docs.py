@@ -67,7 +67,7 @@ def test_the_readme_tree_names_the_python_files_of_a_default_project(default_pro
 
 def guide_run(default_project, tmp_path, guide):
     files = {
-        "tests/test_migration_guide.py": ROOT / "tests/in_project/test_migration_guide.py",
+        "tests/test_migration_guide.py": ROOT / "evidence/test_migration_guide.py",
         GUIDE_IN_PROJECT: guide,
     }
     project = copy_with(default_project, tmp_path / default_project.name, files)

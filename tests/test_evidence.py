@@ -1,6 +1,6 @@
-"""The template's slow evidence (`pytest --slow`; CI runs it): tests/in_project/ files run
+"""The template's slow evidence (`pytest --slow`; CI runs it): the suite in evidence/ runs
 inside a copy of a baked project, beside its tests/support.py, with real processes,
-Debian's nginx and the protocol client (in_project/client.py) for hundreds of sessions.
+Debian's nginx and the protocol client (evidence/client.py) for hundreds of sessions.
 Each defence also runs with it taken out, and its test must then fail."""
 
 import re
@@ -11,7 +11,7 @@ from bakes import DEFAULT, DEFAULT_PACKAGE, DEFAULT_PYTHON, ROOT
 from suites import copy_with, edit, run_suite
 
 pytestmark = pytest.mark.slow
-IN_PROJECT = ROOT / "tests" / "in_project"
+EVIDENCE = ROOT / "evidence"
 ROWS, NGINX, SERVE = (
     f"src/{DEFAULT_PACKAGE}/pages/rows.py",
     "deploy/nginx/nginx.conf",
@@ -25,20 +25,20 @@ KEEP_PAGES = [("        self._limits = load_row_limits()", "        KEPT.append(
 
 
 def evidence(bakery, tmp_path, test_file: str, edits=None, only: str = "", **answers):
-    """Run tests/in_project/`test_file` (its test `only`, if given) in a copy of the bake
+    """Run evidence/`test_file` (its test `only`, if given) in a copy of the bake
     with these answers."""
     project = bakery(DEFAULT | answers).project_path
     helpers = {
-        f"tests/{p.name}": p for p in IN_PROJECT.glob("*.py") if not p.name.startswith("test_")
+        f"tests/{p.name}": p for p in EVIDENCE.glob("*.py") if not p.name.startswith("test_")
     }
     copy = copy_with(
-        project, tmp_path / project.name, helpers | {f"tests/{test_file}": IN_PROJECT / test_file}
+        project, tmp_path / project.name, helpers | {f"tests/{test_file}": EVIDENCE / test_file}
     )
     selected = f"tests/{test_file}" + (f"::{only}" if only else "")
     return run_suite(edit(copy, edits or {}), DEFAULT_PYTHON, selected, uv_with="psutil")
 
 
-PASSES = [  # (in_project test file, answers): every test in it passes
+PASSES = [  # (evidence test file, answers): every test in it passes
     ("test_serve_py.py", {}), ("test_drain.py", {}), ("test_faults.py", {}), ("test_memory.py", {}),
     ("test_scale_out.py", {}), ("test_server_log.py", {}), ("test_idle_server.py", {}), ("test_metrics.py", {}),
     ("test_serve_py_sign_in.py", {"auth": "basic"}), ("test_serve_py_sign_in.py", {"auth": "oidc"}),

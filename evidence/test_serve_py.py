@@ -1,6 +1,6 @@
 """The production server, deploy/serve.py (the Docker image's command), run for real.
 
-Runs inside a baked project with docker=yes (tests/in_project/, see tests/test_evidence.py).
+Runs inside a baked project with docker=yes (evidence/, see tests/test_evidence.py).
 """
 
 from __future__ import annotations

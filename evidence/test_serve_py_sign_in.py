@@ -4,7 +4,7 @@ open, and sends anonymous visitors to sign in. With auth=oidc it finds the provi
 endpoints from OIDC_ISSUER alone, and a user signs in at the real provider (conftest.py
 starts oidc-provider-mock on 127.0.0.1).
 
-Runs inside a baked project with docker=yes and auth=basic or oidc (tests/in_project/).
+Runs inside a baked project with docker=yes and auth=basic or oidc (evidence/).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ end_session_endpoint), comes back signed out, and the cookies from before no lon
 open the app. Without that endpoint it signs out locally. In Chromium and over HTTP,
 against the real provider (oidc-provider-mock, started by the project's tests/sign_in.py).
 
-Runs inside a baked project with docker=yes and auth=oidc (tests/in_project/).
+Runs inside a baked project with docker=yes and auth=oidc (evidence/).
 """
 
 from __future__ import annotations

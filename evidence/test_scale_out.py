@@ -4,7 +4,7 @@
 exactly their 20 rows, every session must have lived on exactly one process
 (the page request and the websocket reached the same one: sticky routing), and
 both processes must have served sessions. Needs nginx (Debian: apt-get install
-nginx). Runs inside a baked default project (tests/in_project/, see
+nginx). Runs inside a baked default project (evidence/, see
 tests/test_evidence.py), with its tests/support.py.
 """
 
