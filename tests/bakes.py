@@ -1,6 +1,6 @@
 """The option space (read from cookiecutter.json), what each combination must bake, and
 which options the generated suites read. A new choice is tested without editing this;
-a new option or file needs a line in `expected_files`, and maybe in SUITE_OPTIONS."""
+a new option or file needs a line in ADDED_BY, and in NOT_READ_BY_SUITES or SUITE_OPTIONS."""
 
 import itertools
 import json
@@ -18,26 +18,39 @@ DEFAULT = {key: choices[0] for key, choices in OPTIONS.items()}
 DEFAULT_PACKAGE = "panel_app"  # what the default project_name derives
 DEFAULT_PYTHON = DEFAULT["python_version"]
 
+# Exactly the files a combination must produce: these, and what each answer adds
+# ({src} is src/<package>).
+ALWAYS = frozenset({
+    ".gitignore", "README.md", "app.py", "pyproject.toml",
+    *(f"{{src}}/{name}.py" for name in ("__init__", "data", "layout", "panel_fixes")),
+    *(f"{{src}}/pages/{name}.py" for name in ("__init__", "base", "rows")),
+    *(f"tests/{name}.py" for name in ("conftest", "support", "sign_in", "test_layout", "test_lint_config",
+      "test_namespace_guard", "test_rows_page", "test_session_isolation", "test_ui")),
+})  # fmt: skip
+ADDED_BY = {
+    ("auth", "basic"): {"tests/test_sign_in.py", "tests/test_passwords.py"},
+    ("auth", "oidc"): {"tests/test_sign_in.py", "{src}/access.py", "tests/test_access.py"},
+    ("ci", "github"): {".github/workflows/ci.yml", ".github/dependabot.yml"},
+    ("ci", "gitlab"): {".gitlab-ci.yml", "renovate.json"},
+    ("docker", "yes"): {"Dockerfile", ".dockerignore", "compose.yaml", "docs/deploying.md",
+                        "deploy/serve.py", "deploy/sign_in_settings.py", "deploy/metrics.py", "deploy/nginx/nginx.conf",
+                        *(f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress"))},
+    ("pre_commit", "yes"): {".pre-commit-config.yaml", "tests/test_pre_commit.py"},
+    **{("license", choice): {"LICENSE"} for choice in OPTIONS["license"] if choice != "Proprietary"},
+}  # fmt: skip
+
 # The options a generated suite's outcome depends on. Combinations that agree on these
 # share one suite run; the others only add or change files in NOT_READ_BY_SUITES (and
 # pyproject metadata only a build reads). tests/test_generated_suites.py checks both
 # claims: the files differ only there, and every run goes without those files.
 SUITE_OPTIONS = ("python_version", "ui_template", "auth")
-# pre_commit=no takes away only what yes adds for its own test: these files and the
+NOT_READ_BY_SUITES = frozenset().union(
+    *(ADDED_BY[answer] for answer in (("ci", "github"), ("ci", "gitlab"), ("docker", "yes")))
+)
+# pre_commit=no takes away only what yes adds for its own test: those files and the
 # pre-commit dev dependency (checked there too). Its suite is the yes suite less that
 # test, so the full matrix runs every suite at yes, and at no only the covering few.
-LESS_A_TEST = (
-    "pre_commit",
-    "yes",
-    frozenset({".pre-commit-config.yaml", "tests/test_pre_commit.py"}),
-)
-NOT_READ_BY_SUITES = frozenset(
-    {".github/workflows/ci.yml", ".github/dependabot.yml", ".gitlab-ci.yml", "renovate.json",
-     "Dockerfile", ".dockerignore", "compose.yaml",
-     "deploy/kubernetes/deployment.yaml", "deploy/kubernetes/service.yaml",
-     "deploy/kubernetes/ingress.yaml", "deploy/serve.py", "deploy/sign_in_settings.py",
-     "deploy/metrics.py", "deploy/nginx/nginx.conf", "docs/deploying.md"}
-)  # fmt: skip
+LESS_A_TEST = ("pre_commit", "yes", frozenset(ADDED_BY[("pre_commit", "yes")]))
 BUILD_ONLY = ("LICENSE", "README.md")  # read by the build (metadata), not by a test
 
 
@@ -90,35 +103,8 @@ def suite_runs(config) -> dict[str, dict[str, str]]:
 
 def expected_files(answers: dict[str, str], package: str = DEFAULT_PACKAGE) -> set[str]:
     """Exactly the files a combination must produce (paths relative to the project)."""
-    src = f"src/{package}"
-    files = {".gitignore", "README.md", "app.py", "pyproject.toml"}
-    files |= {f"{src}/{name}.py" for name in ("__init__", "data", "layout", "panel_fixes")}
-    files |= {f"{src}/pages/{name}.py" for name in ("__init__", "base", "rows")}
-    files |= {f"tests/{name}.py" for name in ("conftest", "support", "sign_in", "test_layout",
-              "test_lint_config", "test_namespace_guard", "test_rows_page",
-              "test_session_isolation", "test_ui")}  # fmt: skip
-    auth, docker = answers["auth"], answers["docker"] == "yes"
-    files |= {"tests/test_sign_in.py"} if auth != "none" else set()
-    files |= {"tests/test_passwords.py"} if auth == "basic" else set()
-    files |= {f"{src}/access.py", "tests/test_access.py"} if auth == "oidc" else set()
-    files |= (
-        {".github/workflows/ci.yml", ".github/dependabot.yml"}
-        if answers["ci"] == "github"
-        else set()
-    )
-    files |= {".gitlab-ci.yml", "renovate.json"} if answers["ci"] == "gitlab" else set()
-    files |= (
-        {".pre-commit-config.yaml", "tests/test_pre_commit.py"}
-        if answers["pre_commit"] == "yes"
-        else set()
-    )
-    files |= {"LICENSE"} if answers["license"] != "Proprietary" else set()
-    if docker:
-        files |= {"Dockerfile", ".dockerignore", "compose.yaml", "docs/deploying.md"}
-        files |= {"deploy/serve.py", "deploy/sign_in_settings.py", "deploy/metrics.py",
-                  "deploy/nginx/nginx.conf"}  # fmt: skip
-        files |= {f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress")}
-    return files
+    added = (ADDED_BY.get(answer, set()) for answer in answers.items())
+    return {name.format(src=f"src/{package}") for name in ALWAYS.union(*added)}
 
 
 def bake(cookies, **answers: str):

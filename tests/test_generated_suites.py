@@ -54,8 +54,8 @@ def test_suite_options_are_exactly_the_options_that_change_what_suites_read(bake
             assert all(changes), f"{option}: a choice changes no file a suite reads; undeclare it"
         else:
             assert not any(changes), (
-                f"{option} changes {changes}: if no generated test reads them, add them to "
-                f"NOT_READ_BY_SUITES; if one does, add {option} to SUITE_OPTIONS"
+                f"{option} changes {changes}: if no generated test reads them, add its answers "
+                f"to NOT_READ_BY_SUITES; if one does, add {option} to SUITE_OPTIONS"
             )
 
 
