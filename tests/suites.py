@@ -123,27 +123,17 @@ def run_suite(
     the environment (a value of None removes the variable)."""
     python, synced_env = synced(project, python_version, *([uv_with] if uv_with else []))
     env = {k: v for k, v in (synced_env | (env or {})).items() if v is not None}
-    command = [
-        python,
-        "-m",
-        "pytest",
-        "-p",
-        "no:cacheprovider",
-        "--junitxml=.junit.xml",
-        *pytest_args,
-    ]
+    command = [python, "-m", "pytest", "-p", "no:cacheprovider", "--junitxml=.junit.xml"]
     done = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, timeout=1200
+        [*command, *pytest_args], cwd=project, env=env, capture_output=True, text=True, timeout=1200
     )
     outcomes, reports = {}, {}
     if (project / ".junit.xml").exists():
         for case in ET.parse(project / ".junit.xml").iter("testcase"):
             name = f"{case.get('classname', '').replace('.', '/')}.py::{case.get('name')}"
             found = [child for child in case if child.tag in ("failure", "error", "skipped")]
-            kinds = {child.tag for child in found}
-            outcomes[name] = {"failure": "failed", "error": "failed", "skipped": "skipped"}.get(
-                min(kinds, default=""), "passed"
-            )
+            tags = {child.tag for child in found}
+            outcomes[name] = "skipped" if tags == {"skipped"} else "failed" if tags else "passed"
             reports[name] = "\n".join(f"{c.get('message', '')}\n{c.text or ''}" for c in found)
     return Run(done.returncode, done.stdout + done.stderr, outcomes, reports)
 
