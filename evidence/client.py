@@ -60,7 +60,8 @@ class Session:
     counting those messages in `pushes`. The session runs on an event loop of its
     own, in its own thread, so tests call it plainly, alongside Playwright's loop.
     (bokeh.client would do, but it drops what the server pushes while it waits for
-    a reply.)
+    a reply, and its websocket request carries no cookies, so nginx could not keep
+    a session on its replica.)
     """
 
     def __init__(self, url: str, cookies: dict[str, str] | None = None, timeout: float = 30):
