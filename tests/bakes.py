@@ -24,8 +24,8 @@ ALWAYS = frozenset({
     ".gitignore", "README.md", "app.py", "pyproject.toml",
     *(f"{{src}}/{name}.py" for name in ("__init__", "data", "layout", "panel_fixes")),
     *(f"{{src}}/pages/{name}.py" for name in ("__init__", "base", "rows")),
-    *(f"tests/{name}.py" for name in ("conftest", "support", "sign_in", "test_layout", "test_lint_config",
-      "test_namespace_guard", "test_rows_page", "test_session_isolation", "test_ui")),
+    *(f"tests/{name}.py" for name in ("conftest", "support", "sign_in", "test_layout", "test_ui",
+      "test_lint_config", "test_namespace_guard", "test_rows_page", "test_session_isolation")),
 })  # fmt: skip
 ADDED_BY = {
     ("auth", "basic"): {"tests/test_sign_in.py", "tests/test_passwords.py"},
@@ -33,10 +33,11 @@ ADDED_BY = {
     ("ci", "github"): {".github/workflows/ci.yml", ".github/dependabot.yml"},
     ("ci", "gitlab"): {".gitlab-ci.yml", "renovate.json"},
     ("docker", "yes"): {"Dockerfile", ".dockerignore", "compose.yaml", "docs/deploying.md",
-                        "deploy/serve.py", "deploy/sign_in_settings.py", "deploy/metrics.py", "deploy/nginx/nginx.conf",
-                        *(f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress"))},
+        "deploy/serve.py", "deploy/sign_in_settings.py", "deploy/metrics.py",
+        "deploy/nginx/nginx.conf",
+        *(f"deploy/kubernetes/{kind}.yaml" for kind in ("deployment", "service", "ingress"))},
     ("pre_commit", "yes"): {".pre-commit-config.yaml", "tests/test_pre_commit.py"},
-    **{("license", choice): {"LICENSE"} for choice in OPTIONS["license"] if choice != "Proprietary"},
+    **{("license", c): {"LICENSE"} for c in OPTIONS["license"] if c != "Proprietary"},
 }  # fmt: skip
 
 # The options a generated suite's outcome depends on. Combinations that agree on these
